@@ -1,0 +1,1 @@
+"""Shared code of the Batch Normalization course: data loaders and the seeding helper."""
