@@ -1,0 +1,95 @@
+"""The grading path of every assignment: generate, validate, submit, autograde, export.
+
+`UPDATE_GOLDEN=1 pytest tests/test_assignments.py -k golden` rewrites exercises/ and solutions/ from
+a fresh generation (the same as running nbgrader generate_assignment / generate_solution in the root).
+"""
+
+import os
+import shutil
+
+import pytest
+
+from nbgrader_course import (
+    ASSIGNMENTS, ROOT, SOURCE, cell_scores, exported_scores, make_course, max_scores, mutate, nbgrader,
+    notebook_paths, read_notebook, submit,
+)
+from wrong_answers import WRONG_ANSWERS
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """A fresh course with every assignment generated from autograder/source."""
+    return make_course(tmp_path_factory.mktemp("course"))
+
+
+@pytest.mark.parametrize("folder", ["exercises", "solutions"])
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_golden_generated_notebooks_are_committed(course, folder, assignment):
+    """exercises/ and solutions/ are exactly what nbgrader generates from the sources today."""
+    fresh, committed = course / folder / assignment, ROOT / folder / assignment
+    if os.environ.get("UPDATE_GOLDEN"):
+        shutil.rmtree(committed, ignore_errors=True)
+        shutil.copytree(fresh, committed)
+    assert [p.name for p in notebook_paths(committed)] == [p.name for p in notebook_paths(fresh)]
+    for path in notebook_paths(fresh):
+        assert read_notebook(committed / path.name) == read_notebook(path), (
+            f"{folder}/{assignment}/{path.name} is out of date: run "
+            "UPDATE_GOLDEN=1 pytest tests/test_assignments.py -k golden"
+        )
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_source_passes_validation(course, assignment):
+    """Every test of the source notebook (the reference solution) passes nbgrader validate."""
+    for path in notebook_paths(SOURCE / assignment):
+        result = nbgrader(course, "validate", str(path))
+        assert "Success! Your notebook passes all the tests." in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_blank_student_version_fails_every_test(course, assignment):
+    """Left blank, the student notebook fails every one of its tests (nbgrader validate --invert)."""
+    for path in notebook_paths(course / "exercises" / assignment):
+        result = nbgrader(course, "validate", "--invert", str(path))
+        assert "Success! The notebook does not pass any tests." in result.stdout, result.stdout
+
+
+@pytest.fixture(scope="module")
+def graded(course):
+    """Autograde the solution, the blank version and every wrong answer of every assignment."""
+    for assignment in ASSIGNMENTS:
+        solution = {p.name: read_notebook(p) for p in notebook_paths(course / "solutions" / assignment)}
+        blank = {p.name: read_notebook(p) for p in notebook_paths(course / "exercises" / assignment)}
+        submit(course, "solution", assignment, solution)
+        submit(course, "blank", assignment, blank)
+        for name, wrong in WRONG_ANSWERS.get(assignment, {}).items():
+            submit(course, name, assignment,
+                   {nb: mutate(notebook, wrong["edits"]) for nb, notebook in solution.items()})
+        nbgrader(course, "autograde", assignment, "--create")
+    return exported_scores(course)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_solution_scores_full_marks_and_blank_zero(course, graded, assignment):
+    """Exported grades: the reference solution gets every point, the untouched student version none."""
+    total = sum(max_scores(course, assignment).values())
+    assert total > 0
+    assert graded[(assignment, "solution")] == total
+    assert graded[(assignment, "blank")] == 0
+
+
+WRONG = [(a, name) for a, answers in WRONG_ANSWERS.items() for name in answers]
+
+
+@pytest.mark.parametrize("assignment, name", WRONG)
+def test_wrong_answer_loses_exactly_its_checks(course, graded, assignment, name):
+    """A typical wrong answer scores zero on the checks it breaks and full points on all others."""
+    expected_failures = WRONG_ANSWERS[assignment][name]["fails"]
+    maximum = max_scores(course, assignment)
+    scores = cell_scores(course, assignment, name)
+    lost = {cell for cell, score in scores.items() if score < maximum[cell]}
+    assert lost == expected_failures
+    assert all(scores[cell] == 0 for cell in expected_failures)
+    assert graded[(assignment, name)] == sum(maximum.values()) - sum(maximum[c] for c in expected_failures)
