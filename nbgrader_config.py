@@ -5,7 +5,12 @@ Assignments are written once, in autograder/source/<assignment>/. From there
 `nbgrader generate_solution <a>` the clean solution into solutions/<a>/.
 """
 
-from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, ClearOutput, IncludeHeaderFooter, LockCells
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (
+    ClearHiddenTests, ClearMarkScheme, ClearOutput, GetGrades, IncludeHeaderFooter, LockCells,
+)
+
+from autograder.preprocessors import HideHiddenTests, StripSolutionMarkers
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
@@ -18,14 +23,20 @@ c.CourseDirectory.solution_directory = "solutions"
 # interrupted and its tests score zero, and grading goes on with the next cell.
 c.Execute.timeout = 120
 c.Execute.interrupt_on_timeout = True
+# Messages that TensorFlow's C++ core writes to the process's stderr are not the student's output;
+# nbgrader scores a test cell with any stderr output as zero, so only Python's stderr is captured.
+c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.capture_fd_output=False"]
 
 # Student version: the stub that replaces each solution region.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Clean solution: no outputs (nothing to execute, byte-for-byte reproducible) and no hidden tests.
-c.GenerateSolution.preprocessors = [IncludeHeaderFooter, LockCells, ClearOutput, ClearHiddenTests, ClearMarkScheme]
+# Clean solution: no outputs (nothing to execute, byte-for-byte reproducible), no hidden tests and
+# no solution markers.
+c.GenerateSolution.preprocessors = [
+    IncludeHeaderFooter, LockCells, ClearOutput, ClearHiddenTests, ClearMarkScheme, StripSolutionMarkers,
+]
 
-# Messages that TensorFlow's C++ core writes to the process's stderr are not the student's output;
-# nbgrader scores a test cell with any stderr output as zero, so only Python's stderr is captured.
-c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.capture_fd_output=False"]
+# Feedback shows scores, the student's code and the visible tests; hidden tests are cut, and so are
+# their tracebacks (the one-sentence message of a failed hidden check stays).
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]

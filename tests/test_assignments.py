@@ -4,8 +4,12 @@
 a fresh generation (the same as running nbgrader generate_assignment / generate_solution in the root).
 """
 
+import html
 import os
+import re
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -13,7 +17,7 @@ from nbgrader_course import (
     ASSIGNMENTS, ROOT, SOURCE, cell_scores, exported_scores, make_course, max_scores, mutate, nbgrader,
     notebook_paths, read_notebook, submit,
 )
-from wrong_answers import WRONG_ANSWERS
+from wrong_answers import HOSTILE, WRONG_ANSWERS
 
 pytestmark = pytest.mark.slow
 
@@ -93,3 +97,68 @@ def test_wrong_answer_loses_exactly_its_checks(course, graded, assignment, name)
     assert lost == expected_failures
     assert all(scores[cell] == 0 for cell in expected_failures)
     assert graded[(assignment, name)] == sum(maximum.values()) - sum(maximum[c] for c in expected_failures)
+
+
+def hidden_lines(assignment):
+    """Every substantial line of code inside the hidden-test regions of an assignment's source."""
+    lines = []
+    for path in notebook_paths(SOURCE / assignment):
+        for cell in read_notebook(path)["cells"]:
+            source = "".join(cell["source"])
+            for region in re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", source, re.S):
+                lines += [line.strip() for line in region.splitlines() if len(line.strip()) > 20]
+    return lines
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_feedback_never_shows_hidden_tests(course, graded, assignment):
+    """generate_feedback writes a page per student that quotes no line of any hidden test."""
+    nbgrader(course, "generate_feedback", assignment)
+    pages = sorted((course / "feedback").glob(f"*/{assignment}/*.html"))
+    assert len(pages) == len(list((course / "autograded").glob(f"*/{assignment}")))
+    secret = hidden_lines(assignment)
+    assert secret, "every assignment has hidden tests"
+    for page in pages:
+        text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text()))
+        leaked = [line for line in secret if line in text]
+        assert not leaked, f"{page} shows hidden test code: {leaked[0]}"
+
+
+HOSTILE_CASES = [(a, name) for a, cases in HOSTILE.items() for name in cases]
+
+
+@pytest.fixture(scope="module")
+def hostile_graded(course, graded):
+    """Autograde the hostile submissions in one batch with a short cell timeout (the batch must finish)."""
+    for assignment, cases in HOSTILE.items():
+        solution = {p.name: read_notebook(p) for p in notebook_paths(course / "solutions" / assignment)}
+        for name, case in cases.items():
+            if "text" in case:
+                folder = course / "submitted" / name / assignment
+                folder.mkdir(parents=True)
+                for notebook in solution:
+                    (folder / notebook).write_text(case["text"])
+            else:
+                submit(course, name, assignment, {nb: mutate(n, case["edits"]) for nb, n in solution.items()})
+        done = subprocess.run(
+            [sys.executable, "-m", "nbgrader", "autograde", assignment, "--create", "--Execute.timeout=20"],
+            cwd=course, capture_output=True, text=True, timeout=900,
+        )
+        assert done.returncode in (0, 1), done.stderr[-3000:]  # 1: some submissions could not be graded
+    return exported_scores(course)
+
+
+@pytest.mark.parametrize("assignment, name", HOSTILE_CASES)
+def test_hostile_submission_gets_its_score_and_spares_the_others(course, graded, hostile_graded, assignment, name):
+    """A crash, an endless loop or a broken file gets a low score; everyone else keeps theirs."""
+    case = HOSTILE[assignment][name]
+    total = sum(max_scores(course, assignment).values())
+    if "score" in case:
+        assert hostile_graded[(assignment, name)] == case["score"]
+    else:
+        maximum = max_scores(course, assignment)
+        lost = {cell for cell, score in cell_scores(course, assignment, name).items() if score < maximum[cell]}
+        assert lost == case["lost"]
+    assert hostile_graded[(assignment, "solution")] == total
+    for other, score in graded.items():
+        assert hostile_graded[other] == score

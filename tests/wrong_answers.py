@@ -6,6 +6,28 @@ cell must keep its full points.
 """
 
 WRONG_ANSWERS = {
+    "lenet_bn": {
+        "bn_after_pooling": {
+            "edits": [
+                ('keras.layers.Conv2D(6, 5, activation="tanh"), *bn(),\n        keras.layers.AveragePooling2D(2),',
+                 'keras.layers.Conv2D(6, 5, activation="tanh"),\n        keras.layers.AveragePooling2D(2), *bn(),'),
+            ],
+            "fails": {"test_structure"},
+        },
+        "categorical_accuracy_with_integer_labels": {
+            "edits": [('metrics=["accuracy"]', 'metrics=["categorical_accuracy"]')],
+            "fails": {"test_compile"},
+        },
+        "relu_output_layer": {
+            "edits": [('keras.layers.Dense(10, activation="softmax"),\n    ])',
+                       'keras.layers.Dense(10, activation="relu"),\n    ])')],
+            "fails": {"test_structure", "test_bn_accuracy"},
+        },
+        "prediction_on_unpadded_image": {
+            "edits": [("model_bn.predict(prepare(image[None]), verbose=0)", "model_bn.predict(image[None, ..., None] / 255.0, verbose=0)")],
+            "fails": {"test_prediction"},
+        },
+    },
     "weight_init": {
         "variance_instead_of_std": {
             "edits": [
@@ -38,5 +60,21 @@ WRONG_ANSWERS = {
             ],
             "fails": {"test_compare"},
         },
+    },
+}
+
+# Broken or hostile submissions: each must be graded (never stop the batch) with the score given.
+# "edits" as above; "text" replaces the whole notebook file with that text.
+HOSTILE = {
+    "weight_init": {
+        "crashes_the_kernel": {
+            "edits": [("    return float(np.sqrt(2.0 / fan_in))", "    import os\n    os._exit(1)")],
+            "score": 0,
+        },
+        "loops_forever": {
+            "edits": [("    return float(np.sqrt(2.0 / fan_in))", "    while True:\n        pass")],
+            "lost": {"test_he_std"},
+        },
+        "not_a_notebook": {"text": '{"cells": [ this is not JSON', "score": 0},
     },
 }

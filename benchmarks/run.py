@@ -1,0 +1,110 @@
+"""Measure the course's speed and memory on this machine and print the figures as Markdown tables.
+
+    python benchmarks/run.py                 # chapters, the whole book build, every assignment
+    python benchmarks/run.py --only chapters # or: book, assignments
+
+Budgets (2 CPU cores): a chapter executes in at most 120 s; an assignment autogrades in at most 60 s.
+Each measurement runs in its own child process; its peak memory is the largest resident set of that
+process and everything it started (the Jupyter kernel included). Run it on an otherwise idle machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTER_BUDGET, AUTOGRADE_BUDGET = 120, 60
+
+
+def measured(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Run ``command`` in a child process; return (seconds, peak MiB of it and its descendants)."""
+    probe = (
+        "import resource, subprocess, sys, json; "
+        "code = subprocess.run(sys.argv[1:]).returncode; "
+        "print(json.dumps([code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))"
+    )
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", probe, *command], cwd=cwd, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    code, peak_kib = json.loads(done.stdout.strip().splitlines()[-1])
+    if code != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
+    return seconds, peak_kib / 1024
+
+
+def chapters() -> list[str]:
+    """The book's pages that hold code, in table-of-contents order."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", [{"chapters": toc.get("chapters", [])}]):
+        files += [chapter["file"] for chapter in part.get("chapters", [])]
+    return [f for f in files if "```{code-cell}" in (ROOT / f"{f}.md").read_text()]
+
+
+def bench_chapters() -> None:
+    """Execute each chapter alone, as the book build does."""
+    print("| chapter | seconds | peak memory (MiB) | within 120 s |\n| --- | ---: | ---: | --- |")
+    with tempfile.TemporaryDirectory() as folder:
+        for chapter in chapters():
+            out = Path(folder) / (Path(chapter).name + ".ipynb")
+            seconds, peak = measured(
+                [sys.executable, "-m", "jupytext", "--quiet", "--to", "ipynb", "--execute",
+                 "--output", str(out), str(ROOT / f"{chapter}.md")],
+                cwd=ROOT / Path(chapter).parent,
+            )
+            print(f"| {chapter} | {seconds:.0f} | {peak:.0f} | {'yes' if seconds <= CHAPTER_BUDGET else 'NO'} |")
+
+
+def bench_book() -> None:
+    """Build the whole book from an empty execution cache."""
+    with tempfile.TemporaryDirectory() as folder:
+        seconds, peak = measured(
+            [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--path-output", folder,
+             "-W", "-n", "--keep-going"],
+            cwd=ROOT,
+        )
+    print(f"\nWhole book build from a clean cache: {seconds:.0f} s, peak memory {peak:.0f} MiB.")
+
+
+def bench_assignments() -> None:
+    """Autograde each assignment's reference solution, one submission, in a fresh course."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from nbgrader_course import ASSIGNMENTS, make_course, notebook_paths, read_notebook, submit
+
+    print("\n| assignment | autograde seconds | peak memory (MiB) | within 60 s |\n| --- | ---: | ---: | --- |")
+    with tempfile.TemporaryDirectory() as folder:
+        course = make_course(Path(folder))
+        for assignment in ASSIGNMENTS:
+            solution = {p.name: read_notebook(p) for p in notebook_paths(course / "solutions" / assignment)}
+            submit(course, "solution", assignment, solution)
+            seconds, peak = measured(
+                [sys.executable, "-m", "nbgrader", "autograde", assignment, "--create"], cwd=course)
+            ok = "yes" if seconds <= AUTOGRADE_BUDGET else "NO"
+            print(f"| {assignment} | {seconds:.0f} | {peak:.0f} | {ok} |")
+
+
+def main() -> None:
+    """Run the benchmarks asked for and print where they ran."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=["chapters", "book", "assignments"])
+    args = parser.parse_args()
+    if not os.environ.get("BNCOURSE_DATA"):
+        print("note: BNCOURSE_DATA is not set; the loaders will use the keras cache", file=sys.stderr)
+    print(f"Machine: {os.cpu_count()} CPU cores, Python {sys.version.split()[0]}\n")
+    runs = {"chapters": bench_chapters, "book": bench_book, "assignments": bench_assignments}
+    for name, run in runs.items():
+        if args.only in (None, name):
+            run()
+
+
+if __name__ == "__main__":
+    main()
