@@ -19,9 +19,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from book_pages import toc_files  # noqa: E402
+from nbgrader_course import ASSIGNMENTS, make_course, notebook_paths, read_notebook, submit  # noqa: E402
+
 CHAPTER_BUDGET, AUTOGRADE_BUDGET = 120, 60
 
 
@@ -43,11 +45,7 @@ def measured(command: list[str], cwd: Path) -> tuple[float, float]:
 
 def chapters() -> list[str]:
     """The book's pages that hold code, in table-of-contents order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", [{"chapters": toc.get("chapters", [])}]):
-        files += [chapter["file"] for chapter in part.get("chapters", [])]
-    return [f for f in files if "```{code-cell}" in (ROOT / f"{f}.md").read_text()]
+    return [f for f in toc_files() if "```{code-cell}" in (ROOT / f"{f}.md").read_text()]
 
 
 def bench_chapters() -> None:
@@ -77,9 +75,6 @@ def bench_book() -> None:
 
 def bench_assignments() -> None:
     """Autograde each assignment's reference solution, one submission, in a fresh course."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from nbgrader_course import ASSIGNMENTS, make_course, notebook_paths, read_notebook, submit
-
     print("\n| assignment | autograde seconds | peak memory (MiB) | within 60 s |\n| --- | ---: | ---: | --- |")
     with tempfile.TemporaryDirectory() as folder:
         course = make_course(Path(folder))

@@ -5,20 +5,10 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
-from nbgrader_course import ROOT
+from book_pages import ROOT, toc_files
 
 pytestmark = pytest.mark.slow
-
-
-def toc_files():
-    """Every file the table of contents lists."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", [{"chapters": toc.get("chapters", [])}]):
-        files += [chapter["file"] for chapter in part.get("chapters", [])]
-    return files
 
 
 def test_book_builds_without_warnings(tmp_path):

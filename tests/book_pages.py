@@ -1,0 +1,16 @@
+"""The pages of the book, as the table of contents lists them."""
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def toc_files() -> list[str]:
+    """Every file the table of contents lists (without extension), in reading order."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", [{"chapters": toc.get("chapters", [])}]):
+        files += [chapter["file"] for chapter in part.get("chapters", [])]
+    return files
