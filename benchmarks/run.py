@@ -56,7 +56,7 @@ def bench_chapters() -> None:
             out = Path(folder) / (Path(chapter).name + ".ipynb")
             seconds, peak = measured(
                 [sys.executable, "-m", "jupytext", "--quiet", "--to", "ipynb", "--execute",
-                 "--output", str(out), str(ROOT / f"{chapter}.md")],
+                 "--run-path", str(ROOT / Path(chapter).parent), "--output", str(out), str(ROOT / f"{chapter}.md")],
                 cwd=ROOT / Path(chapter).parent,
             )
             print(f"| {chapter} | {seconds:.0f} | {peak:.0f} | {'yes' if seconds <= CHAPTER_BUDGET else 'NO'} |")
