@@ -1,5 +1,6 @@
 """The book builds from a clean execution cache with warnings as errors, and every page is there."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,3 +23,11 @@ def test_book_builds_without_warnings(tmp_path):
     html = tmp_path / "_build" / "html"
     for page in toc_files():
         assert (html / f"{page}.html").is_file(), f"{page} was not built"
+
+
+def test_exercise_paths_in_the_book_exist():
+    """Every exercise notebook a chapter points to is in exercises/."""
+    for page in toc_files():
+        text = (ROOT / f"{page}.md").read_text()
+        for path in re.findall(r"`(exercises/[\w/]+\.ipynb)`", text):
+            assert (ROOT / path).is_file(), f"{page} points to {path}, which does not exist"
