@@ -62,26 +62,34 @@ def test_blank_student_version_fails_every_test(course, assignment):
 
 @pytest.fixture(scope="module")
 def graded(course):
-    """Autograde the solution, the blank version and every wrong answer of every assignment."""
-    for assignment in ASSIGNMENTS:
-        solution = {p.name: read_notebook(p) for p in notebook_paths(course / "solutions" / assignment)}
-        blank = {p.name: read_notebook(p) for p in notebook_paths(course / "exercises" / assignment)}
-        submit(course, "solution", assignment, solution)
-        submit(course, "blank", assignment, blank)
-        for name, wrong in WRONG_ANSWERS.get(assignment, {}).items():
-            submit(course, name, assignment,
-                   {nb: mutate(notebook, wrong["edits"]) for nb, notebook in solution.items()})
-        nbgrader(course, "autograde", assignment, "--create")
-    return exported_scores(course)
+    """``graded(assignment)``: the exported scores once the assignment's solution, blank version and
+    wrong answers are autograded (done on first use, so ``-k <assignment>`` grades that one only)."""
+    done = set()
+
+    def grade(assignment):
+        if assignment not in done:
+            solution = {p.name: read_notebook(p) for p in notebook_paths(course / "solutions" / assignment)}
+            blank = {p.name: read_notebook(p) for p in notebook_paths(course / "exercises" / assignment)}
+            submit(course, "solution", assignment, solution)
+            submit(course, "blank", assignment, blank)
+            for name, wrong in WRONG_ANSWERS.get(assignment, {}).items():
+                submit(course, name, assignment,
+                       {nb: mutate(notebook, wrong["edits"]) for nb, notebook in solution.items()})
+            nbgrader(course, "autograde", assignment, "--create")
+            done.add(assignment)
+        return exported_scores(course)
+
+    return grade
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_solution_scores_full_marks_and_blank_zero(course, graded, assignment):
     """Exported grades: the reference solution gets every point, the untouched student version none."""
+    scores = graded(assignment)
     total = sum(max_scores(course, assignment).values())
     assert total > 0
-    assert graded[(assignment, "solution")] == total
-    assert graded[(assignment, "blank")] == 0
+    assert scores[(assignment, "solution")] == total
+    assert scores[(assignment, "blank")] == 0
 
 
 WRONG = [(a, name) for a, answers in WRONG_ANSWERS.items() for name in answers]
@@ -91,28 +99,36 @@ WRONG = [(a, name) for a, answers in WRONG_ANSWERS.items() for name in answers]
 def test_wrong_answer_loses_exactly_its_checks(course, graded, assignment, name):
     """A typical wrong answer scores zero on the checks it breaks and full points on all others."""
     expected_failures = WRONG_ANSWERS[assignment][name]["fails"]
+    exported = graded(assignment)
     maximum = max_scores(course, assignment)
     scores = cell_scores(course, assignment, name)
     lost = {cell for cell, score in scores.items() if score < maximum[cell]}
     assert lost == expected_failures
     assert all(scores[cell] == 0 for cell in expected_failures)
-    assert graded[(assignment, name)] == sum(maximum.values()) - sum(maximum[c] for c in expected_failures)
+    assert exported[(assignment, name)] == sum(maximum.values()) - sum(maximum[c] for c in expected_failures)
 
 
 def hidden_lines(assignment):
-    """Every substantial line of code inside the hidden-test regions of an assignment's source."""
-    lines = []
+    """Every substantial line of code that only the hidden-test regions of an assignment's source hold.
+
+    A line that also stands elsewhere in the notebook (say, a compile call the solution makes too)
+    may rightly appear on a feedback page, so it is left out.
+    """
+    hidden, shown = set(), set()
+    pattern = r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS"
     for path in notebook_paths(SOURCE / assignment):
         for cell in read_notebook(path)["cells"]:
             source = "".join(cell["source"])
-            for region in re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", source, re.S):
-                lines += [line.strip() for line in region.splitlines() if len(line.strip()) > 20]
-    return lines
+            for region in re.findall(pattern, source, re.S):
+                hidden.update(line.strip() for line in region.splitlines() if len(line.strip()) > 20)
+            shown.update(line.strip() for line in re.sub(pattern, "", source, flags=re.S).splitlines())
+    return sorted(hidden - shown)
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_feedback_never_shows_hidden_tests(course, graded, assignment):
     """generate_feedback writes a page per student that quotes no line of any hidden test."""
+    graded(assignment)
     nbgrader(course, "generate_feedback", assignment)
     pages = sorted((course / "feedback").glob(f"*/{assignment}/*.html"))
     assert len(pages) == len(list((course / "autograded").glob(f"*/{assignment}")))
@@ -129,7 +145,13 @@ HOSTILE_CASES = [(a, name) for a, cases in HOSTILE.items() for name in cases]
 
 @pytest.fixture(scope="module")
 def hostile_graded(course, graded):
-    """Autograde the hostile submissions in one batch with a short cell timeout (the batch must finish)."""
+    """Autograde the hostile submissions in one batch with a short cell timeout (the batch must finish).
+
+    Returns the exported scores before and after, so the tests can check that nobody else's changed.
+    """
+    before = {}
+    for assignment in HOSTILE:
+        before.update(graded(assignment))
     for assignment, cases in HOSTILE.items():
         solution = {p.name: read_notebook(p) for p in notebook_paths(course / "solutions" / assignment)}
         for name, case in cases.items():
@@ -145,20 +167,21 @@ def hostile_graded(course, graded):
             cwd=course, capture_output=True, text=True, timeout=900,
         )
         assert done.returncode in (0, 1), done.stderr[-3000:]  # 1: some submissions could not be graded
-    return exported_scores(course)
+    return before, exported_scores(course)
 
 
 @pytest.mark.parametrize("assignment, name", HOSTILE_CASES)
-def test_hostile_submission_gets_its_score_and_spares_the_others(course, graded, hostile_graded, assignment, name):
+def test_hostile_submission_gets_its_score_and_spares_the_others(course, hostile_graded, assignment, name):
     """A crash, an endless loop or a broken file gets a low score; everyone else keeps theirs."""
+    before, after = hostile_graded
     case = HOSTILE[assignment][name]
     total = sum(max_scores(course, assignment).values())
     if "score" in case:
-        assert hostile_graded[(assignment, name)] == case["score"]
+        assert after[(assignment, name)] == case["score"]
     else:
         maximum = max_scores(course, assignment)
         lost = {cell for cell, score in cell_scores(course, assignment, name).items() if score < maximum[cell]}
         assert lost == case["lost"]
-    assert hostile_graded[(assignment, "solution")] == total
-    for other, score in graded.items():
-        assert hostile_graded[other] == score
+    assert after[(assignment, "solution")] == total
+    for other, score in before.items():
+        assert after[other] == score

@@ -6,6 +6,79 @@ cell must keep its full points.
 """
 
 WRONG_ANSWERS = {
+    "shuffle": {
+        "source_bug_shuffled_run_continues_first_model": {
+            "edits": [("results_shuffle = train_fresh(x_ordered, y_ordered, shuffle=True)",
+                       "results_shuffle = results_no_shuffle.model.fit(x_ordered, y_ordered, epochs=5, batch_size=32, "
+                       "shuffle=True, verbose=0)")],
+            "fails": {"test_histories", "test_losses_recomputed"},
+        },
+        "shuffle_flags_swapped": {
+            "edits": [("results_no_shuffle = train_fresh(x_ordered, y_ordered, shuffle=False)\n"
+                       "results_shuffle = train_fresh(x_ordered, y_ordered, shuffle=True)",
+                       "results_no_shuffle = train_fresh(x_ordered, y_ordered, shuffle=True)\n"
+                       "results_shuffle = train_fresh(x_ordered, y_ordered, shuffle=False)")],
+            "fails": {"test_shuffle_helps", "test_losses_recomputed"},
+        },
+        "data_not_sorted": {
+            "edits": [('    order = np.argsort(labels, kind="stable")\n'
+                       '    return (digits[order] / 255.0).astype("float32"), labels[order]',
+                       '    return (digits / 255.0).astype("float32"), labels')],
+            "fails": {"test_ordered_data", "test_losses_recomputed"},
+        },
+        "three_epochs": {
+            "edits": [("return model.fit(x, y, epochs=5", "return model.fit(x, y, epochs=3")],
+            "fails": {"test_histories", "test_losses_recomputed"},
+        },
+        "not_seeded_before_each_build": {
+            "edits": [("    set_seed()\n    model = build_model()", "    model = build_model()")],
+            "fails": {"test_losses_recomputed"},
+        },
+    },
+    "tabular_bn": {
+        "source_layers_not_chained": {
+            "edits": [("h = keras.layers.Dense(8)(h)", "h = keras.layers.Dense(8)(inputs)")],
+            "fails": {"test_regressor_structure", "test_classifier_structure"},
+        },
+        "no_batch_normalization": {
+            "edits": [("        h = keras.layers.BatchNormalization()(h)\n", "")],
+            "fails": {"test_regressor_structure", "test_classifier_structure"},
+        },
+        "relu_output_on_classifier": {
+            "edits": [('keras.layers.Dense(n_classes, activation="softmax")', 'keras.layers.Dense(n_classes, activation="relu")')],
+            "fails": {"test_classifier_structure"},
+        },
+        "learning_rate_exponent_slip": {
+            "edits": [("keras.optimizers.Adam(0.01), loss=loss", "keras.optimizers.Adam(1e-5), loss=loss")],
+            "fails": {"test_regressor_mse", "test_classifier_accuracy"},
+        },
+    },
+    "bn_from_scratch": {
+        "unbiased_variance": {
+            "edits": [("var = x.var(axis=axes)  # biased", "var = x.var(axis=axes, ddof=1)  # unbiased")],
+            "fails": {"test_dense_output", "test_dense_moving", "test_conv", "test_steps"},
+        },
+        "momentum_weights_swapped": {
+            "edits": [
+                ("moving_mean * momentum + mean * (1 - momentum)", "moving_mean * (1 - momentum) + mean * momentum"),
+                ("moving_var * momentum + var * (1 - momentum)", "moving_var * (1 - momentum) + var * momentum"),
+            ],
+            "fails": {"test_dense_moving", "test_conv", "test_steps"},
+        },
+        "statistics_over_batch_axis_only": {
+            "edits": [("axes = tuple(range(x.ndim - 1))", "axes = 0")],
+            "fails": {"test_conv", "test_steps"},
+        },
+        "epsilon_outside_the_root": {
+            "edits": [("x_hat = (x - mean) / np.sqrt(var + eps)", "x_hat = (x - mean) / (np.sqrt(var) + eps)")],
+            "fails": {"test_dense_output", "test_conv", "test_steps"},
+        },
+        "inference_with_batch_statistics": {
+            "edits": [("return gamma * (x - moving_mean) / np.sqrt(moving_var + eps) + beta",
+                       "axes = tuple(range(x.ndim - 1))\n    return gamma * (x - x.mean(axis=axes)) / np.sqrt(x.var(axis=axes) + eps) + beta")],
+            "fails": {"test_infer", "test_steps"},
+        },
+    },
     "lenet_bn": {
         "bn_after_pooling": {
             "edits": [
