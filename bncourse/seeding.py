@@ -7,6 +7,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's C++ start-up 
 import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+# TensorFlow's Python-side notices (e.g. tf.function retracing) go to stderr, and nbgrader scores a
+# test cell with any stderr output as zero: they are not the student's, so keep them quiet.
+tf.get_logger().setLevel("ERROR")
+
 SEED = 42
 SEED_ENV = "BNCOURSE_SEED"  # set only by the threshold calibration, to rerun a notebook under other seeds
 
