@@ -134,6 +134,116 @@ WRONG_ANSWERS = {
             "fails": {"test_compare"},
         },
     },
+    "cifar10_overfitting": {
+        "source_bug_fit_on_all_training_images": {
+            "edits": [("return model.fit(x_train, y_train, epochs=epochs", "return model.fit(x_all, y_all, epochs=epochs")],
+            "fails": {"test_baseline_history", "test_improved_training", "test_gap"},
+        },
+        "source_bug_relu_output_layer": {
+            "edits": [('keras.layers.Dense(10, activation="softmax"),\n    ], name="improved")',
+                       'keras.layers.Dense(10, activation="relu"),\n    ], name="improved")')],
+            "fails": {"test_improved_structure", "test_test_accuracy"},
+        },
+        "source_bug_conv_relu_before_bn": {
+            "edits": [("kernel_regularizer=keras.regularizers.l2(1e-4)),",
+                       'kernel_regularizer=keras.regularizers.l2(1e-4), activation="relu"),')],
+            "fails": {"test_improved_structure"},
+        },
+        "flatten_instead_of_global_average_pooling": {
+            "edits": [("keras.layers.GlobalAveragePooling2D(),", "keras.layers.Flatten(),")],
+            "fails": {"test_improved_structure", "test_gap"},
+        },
+        "early_stopping_keeps_last_weights": {
+            "edits": [("patience=4, restore_best_weights=True)", "patience=4)")],
+            "fails": {"test_callbacks"},
+        },
+        "source_bug_hard_coded_checkpoint_name": {
+            "edits": [("keras.callbacks.ModelCheckpoint(path,", 'keras.callbacks.ModelCheckpoint("best_model.keras",'),
+                      ("keras.models.load_model(checkpoint_path)", 'keras.models.load_model("best_model.keras")')],
+            "fails": {"test_callbacks", "test_improved_training"},
+        },
+        "split_not_stratified": {
+            "edits": [("test_size=0.2, stratify=y, random_state=0", "test_size=0.2, random_state=0")],
+            "fails": {"test_split_stratified"},
+        },
+        "images_standardised_in_split": {
+            "edits": [("    return train_test_split(x, y, test_size=0.2, stratify=y, random_state=0)",
+                       "    x = (x - x.mean(axis=(0, 1, 2))) / x.std(axis=(0, 1, 2))\n"
+                       "    return train_test_split(x, y, test_size=0.2, stratify=y, random_state=0)")],
+            "fails": {"test_split_parts", "test_test_accuracy"},
+        },
+    },
+    "fix_the_bugs": {
+        "relu_output_layer": {
+            "edits": [('keras.layers.Dense(10, activation="softmax")', 'keras.layers.Dense(10, activation="relu")')],
+            "fails": {"test_output_layer"},
+        },
+        "source_bug_fit_on_all_rows": {
+            "edits": [("return model.fit(x_part, y_part,", "return model.fit(x, y,")],
+            "fails": {"test_no_leak"},
+        },
+        "conv_keeps_its_relu": {
+            "edits": [('keras.layers.Conv2D(filters, 3, padding="same", use_bias=False)',
+                       'keras.layers.Conv2D(filters, 3, padding="same", activation="relu", use_bias=False)')],
+            "fails": {"test_conv_block"},
+        },
+        "conv_keeps_its_bias": {
+            "edits": [('keras.layers.Conv2D(filters, 3, padding="same", use_bias=False)',
+                       'keras.layers.Conv2D(filters, 3, padding="same")')],
+            "fails": {"test_conv_block"},
+        },
+        "categorical_accuracy_with_integer_labels": {
+            "edits": [('metrics=["accuracy"]', "metrics=[keras.metrics.categorical_accuracy]")],
+            "fails": {"test_metric"},
+        },
+        "source_bug_shuffled_run_continues_first_model": {
+            "edits": [("set_seed()\nmodel_shuffle = compiled_digit_model()",
+                       'model_no_shuffle.compile(optimizer="adam", loss="sparse_categorical_crossentropy")\n'
+                       "model_shuffle = model_no_shuffle")],
+            "fails": {"test_fresh_models"},
+        },
+        "source_bug_scaling_function_never_called": {
+            "edits": [("model.fit(scale_pixels(images), labels", "model.fit(images, labels")],
+            "fails": {"test_scaled_input"},
+        },
+        "source_bug_checkpoint_name_copied_from_one_run": {
+            "edits": [
+                ('path = os.path.join(folder, "best.keras")\n    checkpoint = keras.callbacks.ModelCheckpoint(path,',
+                 'checkpoint = keras.callbacks.ModelCheckpoint(os.path.join(folder, "model.{epoch:03d}-{val_loss:.4f}.keras"),'),
+                ("keras.models.load_model(path)", 'keras.models.load_model(os.path.join(folder, "model.008-0.1155.keras"))'),
+            ],
+            "fails": {"test_checkpoint"},
+        },
+        "last_epoch_model_instead_of_best": {
+            "edits": [("return history, keras.models.load_model(path)", "return history, model")],
+            "fails": {"test_checkpoint"},
+        },
+        "evaluated_on_training_data": {
+            "edits": [("best_model.evaluate(x_iris_test, y_iris_test,", "best_model.evaluate(x_iris, y_iris,")],
+            "fails": {"test_test_evaluation"},
+        },
+        "source_bug_layers_not_chained": {
+            "edits": [("h = keras.layers.Dense(8)(h)", "h = keras.layers.Dense(8)(inputs)")],
+            "fails": {"test_chained"},
+        },
+        "source_bug_data_from_url": {
+            "edits": [('return load_tabular("diabetes")',
+                       "import pandas as pd\n\n"
+                       '    table = pd.read_csv("https://raw.githubusercontent.com/blackdew/tensorflow1/master/csv/boston.csv")\n'
+                       '    x, y = table.drop(columns="medv").to_numpy("float32"), table["medv"].to_numpy("float32")\n'
+                       "    x_train, x_test, y_train, y_test = train_test_split(x, y, random_state=0)\n"
+                       "    return (x_train, y_train), (x_test, y_test)")],
+            "fails": {"test_offline_data"},
+        },
+        "raw_scikit_learn_data_not_the_course_split": {
+            "edits": [('return load_tabular("diabetes")',
+                       "from sklearn.datasets import load_diabetes\n\n"
+                       "    x, y = load_diabetes(return_X_y=True)\n"
+                       "    x_train, x_test, y_train, y_test = train_test_split(x, y, random_state=0)\n"
+                       "    return (x_train, y_train), (x_test, y_test)")],
+            "fails": {"test_offline_data"},
+        },
+    },
 }
 
 # Broken or hostile submissions: each must be graded (never stop the batch) with the score given.
