@@ -6,10 +6,13 @@ Assignments are written once, in autograder/source/<assignment>/. From there
 """
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
-    ClearHiddenTests, ClearMarkScheme, ClearOutput, GetGrades, IncludeHeaderFooter, LockCells,
+    AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearMarkScheme, ClearOutput, GetGrades,
+    IgnorePattern, LimitOutput, LockCells, SaveAutoGrades,
 )
 
+from autograder.grading import JudgedExecute
 from autograder.preprocessors import HideHiddenTests, StripSolutionMarkers
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
@@ -27,6 +30,15 @@ c.Execute.interrupt_on_timeout = True
 # nbgrader scores a test cell with any stderr output as zero, so only Python's stderr is captured.
 c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.capture_fd_output=False"]
 
+# Autograde: nbgrader's own steps, with Execute replaced by the course's JudgedExecute: each
+# submission's kernel runs in a bubblewrap sandbox and the graded cells are judged outside it
+# (autograder/grading.py). `c.JudgedExecute.sandbox = False` runs kernels unsandboxed: only for
+# submissions you trust. JudgedExecute reads the Execute settings above.
+c.Autograde.autograde_preprocessors = [
+    JudgedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+    AssignLatePenalties, CheckCellMetadata,
+]
+
 # Student version: the stub that replaces each solution region.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
@@ -34,7 +46,7 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # Clean solution: no outputs (nothing to execute, byte-for-byte reproducible), no hidden tests and
 # no solution markers.
 c.GenerateSolution.preprocessors = [
-    IncludeHeaderFooter, LockCells, ClearOutput, ClearHiddenTests, ClearMarkScheme, StripSolutionMarkers,
+    LockCells, ClearOutput, ClearHiddenTests, ClearMarkScheme, StripSolutionMarkers,
 ]
 
 # Feedback shows scores, the student's code and the visible tests; hidden tests are cut, and so are

@@ -26,11 +26,11 @@ def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
     return result
 
 
-def make_course(root: Path) -> Path:
-    """Copy the nbgrader config and assignment sources into ``root`` and generate every assignment."""
+def make_course(root: Path, assignments: list[str] = ASSIGNMENTS) -> Path:
+    """Copy the nbgrader config and assignment sources into ``root`` and generate the assignments."""
     shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
     shutil.copytree(SOURCE, root / "autograder" / "source")
-    for assignment in ASSIGNMENTS:
+    for assignment in assignments:
         nbgrader(root, "generate_assignment", assignment, "--force")
         nbgrader(root, "generate_solution", assignment, "--force")
     return root

