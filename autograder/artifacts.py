@@ -73,3 +73,14 @@ class Artifacts:
         if array.ndim != 1:
             raise AssertionError(f"{what or f'`{key}`'} should be a flat list of numbers.")
         return array
+
+    def compile_config(self, key: str, what: str = "") -> dict:
+        """The compile settings saved in a ``.keras`` file (read as JSON, nothing is deserialised)."""
+        import zipfile
+
+        path = self._path(key, what)
+        try:
+            with zipfile.ZipFile(path) as archive:
+                return json.loads(archive.read("config.json")).get("compile_config") or {}
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+            raise AssertionError(f"The grader could not read how `{key}` was compiled.") from None

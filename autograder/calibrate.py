@@ -2,16 +2,22 @@
 
     python -m autograder.calibrate lenet_bn shuffle --seeds 0 1 2 3 4 42
 
-For every assignment named (default: all), the source notebook (the reference solution) is executed
-once per seed with ``$BNCOURSE_SEED`` set, so ``set_seed()`` seeds it differently, and with
-``$BNCOURSE_CALIBRATION_LOG`` set, so every ``check_metric`` call records its value instead of judging
-it. Per check the file ``autograder/thresholds.json`` then holds the observed values, minimum and
-maximum, the margin and the threshold (see ``RULE``), plus the library versions.
+For every assignment named (default: all), the source notebook (the reference solution) is graded
+once per seed with ``$BNCOURSE_SEED`` set, so ``set_seed()`` seeds it differently. An assignment judged
+outside the kernel (``autograder/assignments/<a>.py``) goes through the grading preprocessor, whose
+judge is told by its own command line to record each metric value instead of judging it; it also
+records the values of the assignment's trivial baselines, which every threshold must fail. An
+assignment whose checks still run in the kernel is executed with ``$BNCOURSE_CALIBRATION_LOG`` set.
+Per check the file ``autograder/thresholds.json`` then holds whether higher is better, the observed
+values, minimum and maximum, the margin and the threshold (see ``RULE``), the baselines, plus the
+library versions.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import json
 import os
 import shutil
@@ -28,8 +34,31 @@ from bncourse.seeding import SEED_ENV
 SOURCE = Path(__file__).with_name("source")
 RELATIVE_MARGIN = 0.05
 RULE = ("threshold = min_observed - margin when higher is better, max_observed + margin otherwise; "
-        "margin = max(max_observed - min_observed, 5% of that bound)")
+        "margin = max(max_observed - min_observed, 5% of that bound); every baseline must fail it")
 LIBRARIES = ("tensorflow", "keras", "numpy", "scikit-learn", "nbgrader")
+
+
+def run_judged(assignment: str, seed: int) -> list[dict]:
+    """Grade an assignment's source notebook under ``seed`` as autograde does; return the recorded values."""
+    from autograder.grading import JudgedExecute
+
+    with tempfile.TemporaryDirectory(prefix=f"calibrate-{assignment}-") as folder:
+        work = Path(folder) / assignment
+        shutil.copytree(SOURCE / assignment, work)
+        records = Path(folder) / "records"
+        records.mkdir()
+        log = records / "values.jsonl"
+        saved = os.environ.get(SEED_ENV)
+        os.environ[SEED_ENV] = str(seed)
+        try:
+            for path in sorted(work.glob("*.ipynb")):
+                executor = JudgedExecute(timeout=600, record=str(log),
+                                         extra_arguments=["--HistoryManager.hist_file=:memory:"])
+                executor.preprocess(nbformat.read(path, as_version=4),
+                                    {"metadata": {"path": str(work)}, "nbgrader": {"assignment": assignment}})
+        finally:
+            os.environ.pop(SEED_ENV) if saved is None else os.environ.__setitem__(SEED_ENV, saved)
+        return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
 
 
 def run_solution(assignment: str, seed: int) -> list[dict]:
@@ -50,19 +79,21 @@ def run_solution(assignment: str, seed: int) -> list[dict]:
         return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
 
 
-def summarise(records: list[dict], seeds: list[int]) -> dict:
-    """Per check: values by seed, range, margin and threshold."""
+def summarise(records: list[dict], seeds: list[int], higher_is_better: dict | None = None) -> dict:
+    """Per check: values by seed, range, margin and threshold. ``higher_is_better`` (check -> bool)
+    comes from a judged assignment's module; in-kernel records carry a direction of their own."""
     checks = {}
     for record in records:
-        entry = checks.setdefault(record["check"], {"direction": record["direction"], "values": []})
+        higher = higher_is_better[record["check"]] if higher_is_better else record["direction"] == "min"
+        entry = checks.setdefault(record["check"], {"higher_is_better": higher, "values": []})
         entry["values"].append(record["value"])
     for entry in checks.values():
         low, high = min(entry["values"]), max(entry["values"])
-        bound = low if entry["direction"] == "min" else high
+        bound = low if entry["higher_is_better"] else high
         margin = max(high - low, RELATIVE_MARGIN * abs(bound))
         entry.update(
             seeds=seeds, min_observed=low, max_observed=high, margin=margin,
-            threshold=low - margin if entry["direction"] == "min" else high + margin,
+            threshold=low - margin if entry["higher_is_better"] else high + margin,
         )
     return checks
 
@@ -75,6 +106,18 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     calibrated = {}
     for assignment in args.assignments:
+        grading = importlib.util.find_spec(f"autograder.assignments.{assignment}")
+        if grading is not None:
+            module = importlib.import_module(f"autograder.assignments.{assignment}")
+            records = [record for seed in args.seeds for record in run_judged(assignment, seed)]
+            calibrated[assignment] = summarise(records, args.seeds, module.HIGHER_IS_BETTER)
+            from bncourse.seeding import set_seed
+
+            set_seed()
+            for check, values in module.baselines().items():
+                calibrated[assignment][check]["baselines"] = values
+            print(assignment, json.dumps(calibrated[assignment], indent=1))
+            continue
         records = [record for seed in args.seeds for record in run_solution(assignment, seed)]
         if records:
             calibrated[assignment] = summarise(records, args.seeds)

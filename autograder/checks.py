@@ -20,6 +20,10 @@ SETTINGS = {
     "use_bias": "use_bias",
     "rate": "rate",
     "axis": "axis",
+    "momentum": "momentum",
+    "epsilon": "epsilon",
+    "center": "center",
+    "scale": "scale",
 }
 
 
@@ -75,8 +79,8 @@ def check_structure(model, expected, variable: str = "model") -> None:
     """Assert that ``model`` has the layers of ``expected`` (a Keras model), in order, with the same settings.
 
     Compared: layer classes and order, units, filters, kernel sizes, strides, padding, pool sizes,
-    activations, use_bias, dropout rates, kernel initialisers and regularisers, and each layer's
-    parameter count.
+    activations, use_bias, dropout rates, BatchNormalization's momentum, epsilon, center and scale,
+    kernel initialisers and regularisers, and each layer's parameter count.
     """
     check_is_model(model, variable)
     got, want = model_layers(model), model_layers(expected)

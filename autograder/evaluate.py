@@ -3,7 +3,7 @@
 The hidden tests save the student's models to ``.keras`` files and call :func:`evaluate_models`, which
 loads and evaluates them on the course test data in a fresh Python process, seeded. Run by hand:
 
-    python -m autograder.evaluate mnist32 model.keras [more.keras ...]
+    python -m autograder.evaluate cifar10 model.keras [more.keras ...]
 
 prints one JSON object: ``{"model.keras": {"loss": ..., "accuracy": ...}, ...}``.
 """
@@ -25,12 +25,8 @@ def test_data(dataset: str):
     """The course test data as the assignments prescribe it: ``(x, y, task)``, task 'classification' or 'regression'."""
     import numpy as np
 
-    from bncourse.data import load_cifar10, load_mnist, load_tabular
+    from bncourse.data import load_cifar10, load_tabular
 
-    if dataset == "mnist32":  # LeNet input: digits padded to 32x32, scaled to 0..1, one channel
-        _, (x, y) = load_mnist()
-        x = np.pad(x, ((0, 0), (2, 2), (2, 2)))[..., None].astype("float32") / 255.0
-        return x, y, "classification"
     if dataset == "cifar10":  # scaled to 0..1, labels flattened
         _, (x, y) = load_cifar10()
         return x.astype("float32") / 255.0, y.ravel(), "classification"
@@ -48,16 +44,18 @@ def evaluate_files(dataset: str, paths: list[str]) -> dict:
 
     set_seed()
     x, y, task = test_data(dataset)
-    results = {}
-    for path in paths:
-        model = keras.models.load_model(path, compile=False)
-        if task == "classification":
-            model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-        else:
-            model.compile(loss="mse", metrics=["mae"])
-        values = model.evaluate(x, y, batch_size=256, verbose=0, return_dict=True)
-        results[path] = {key: float(value) for key, value in values.items()}
-    return results
+    return {path: evaluate_model(keras.models.load_model(path, compile=False), x, y, task) for path in paths}
+
+
+def evaluate_model(model, x, y, task: str) -> dict:
+    """``{"loss", "accuracy"}`` (classification, sparse cross-entropy) or ``{"loss", "mae"}`` (regression,
+    MSE) of ``model`` on ``(x, y)``, whatever it was compiled with."""
+    if task == "classification":
+        model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    else:
+        model.compile(loss="mse", metrics=["mae"])
+    values = model.evaluate(x, y, batch_size=256, verbose=0, return_dict=True)
+    return {key: float(value) for key, value in values.items()}
 
 
 def evaluate_models(models: dict, dataset: str) -> dict:
@@ -95,7 +93,7 @@ def evaluate_models(models: dict, dataset: str) -> dict:
 def main(argv=None) -> None:
     """Command line: evaluate saved models and print the results as JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("dataset", choices=["mnist32", "cifar10", "iris", "diabetes"])
+    parser.add_argument("dataset", choices=["cifar10", "iris", "diabetes"])
     parser.add_argument("paths", nargs="+")
     args = parser.parse_args(argv)
     print(json.dumps(evaluate_files(args.dataset, args.paths)))

@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -32,13 +33,14 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_code_cell, new_output
 from jupyter_core.utils import run_sync
 from nbgrader.preprocessors import Execute
-from traitlets import Bool, Integer
+from traitlets import Bool, Integer, Unicode
 
 from autograder import spec
 from autograder.sandbox import (
-    MEMORY_LIMIT, SandboxedKernelManager, bwrap_command, check_available, give_to_sandbox, sandbox_env,
+    MEMORY_LIMIT, SandboxedKernelManager, bwrap_command, check_available, data_dirs, give_to_sandbox, sandbox_env,
 )
 from bncourse.artifacts import calls_code, export_code
+from bncourse.data import write_public_data
 
 JUDGE_TIMEOUT = 300  # seconds for the judge's own process
 GRADER_DIR = Path(__file__).resolve().parent  # the grader's code, read-only in the judge's sandbox
@@ -67,8 +69,9 @@ class JudgedExecute(Execute):
     notebook_timeout = Integer(900, help="seconds the whole notebook may run").tag(config=True)
     max_output_chars = Integer(20_000, help="characters of output kept per cell").tag(config=True)
     memory_limit = Integer(MEMORY_LIMIT, help="bytes of address space per kernel").tag(config=True)
+    record = Unicode("", help="calibration only: file the judge records metric values in").tag(config=True)
 
-    _inputs: dict = {}  # assignment -> folder of the inputs its calls read, made once per process
+    _made: dict = {}  # folders written once per process: "public" data, each assignment's call inputs
 
     def preprocess(self, nb, resources, km=None):
         """Run the notebook, make the calls, judge; return the notebook with the verdicts as outputs."""
@@ -87,14 +90,32 @@ class JudgedExecute(Execute):
             self.timeout_func = self.cell_timeout
             work = self.scratch_copy(folder, scratch / "work")
             kernel = self.kernel_manager(work, scratch / "connection", [self.artifacts])
+            judge = calls = None
+            if self.grading is not None:
+                # the judge starts now (it spends seconds importing Keras) and the student's functions
+                # are called in a second kernel while the notebook runs: both only wait for their inputs
+                inputs = self.call_inputs(assignment)
+                (scratch / "judged").mkdir()
+                judge = self.start_judge(scratch / "judged", inputs)
+                calls = threading.Thread(target=self.run_calls, args=(self.call_steps(nb, scratch / "calls", inputs),
+                                                                      folder, scratch, inputs))
+                calls.start()
+            started = time.monotonic()
             try:
                 super().preprocess(nb, resources, km=kernel)
             except DeadKernelError:
                 self.stopped = self.stopped or "the kernel stopped (it crashed, exited or ran out of memory)"
             finally:
                 self.shutdown(kernel)
-            if self.grading is not None:
-                self.judge_cells(nb, assignment, folder, scratch)
+                self.log.info("Ran the notebook in its sandbox in %.1f s%s", time.monotonic() - started,
+                              f" ({self.stopped})" if self.stopped else "")
+                if calls is not None:
+                    calls.join()
+            if judge is not None:
+                try:
+                    self.judge_cells(nb, judge, assignment, folder, scratch, inputs)
+                finally:
+                    judge.kill()
         return nb, resources
 
     def cell_timeout(self, cell) -> int:
@@ -114,10 +135,21 @@ class JudgedExecute(Execute):
 
             return AsyncKernelManager(kernel_name=self.kernel_name or "python3")
         # an assignment whose checks still run in the kernel needs the grader's code there
-        readonly = [*map(str, readonly), *([str(GRADER_DIR)] if self.grading is None else [])]
+        # an assignment whose checks still run in the kernel needs the grader's code and all the data
+        judged = self.grading is not None
+        readonly = [*map(str, readonly), *([] if judged else [str(GRADER_DIR)])]
         return SandboxedKernelManager(
             kernel_name=self.kernel_name or "python3", work=str(work), connection=str(connection),
-            writable=[str(path) for path in writable], readonly=readonly, memory=self.memory_limit)
+            writable=[str(path) for path in writable], readonly=readonly, memory=self.memory_limit,
+            data=str(self.public_data()) if judged else "")
+
+    def public_data(self) -> Path:
+        """The public part of the course data (no private test rows), written once per process."""
+        if "public" not in self._made:
+            folder = write_public_data(Path(tempfile.mkdtemp(prefix="bncourse-public-data-")))
+            folder.chmod(0o755)
+            self._made["public"] = folder
+        return self._made["public"]
 
     @staticmethod
     def shutdown(kernel) -> None:
@@ -168,12 +200,11 @@ class JudgedExecute(Execute):
             return None
         return super().output(outs, msg, display_id, cell_index)
 
-    def run_calls(self, nb, folder: Path, scratch: Path, inputs: Path) -> Path:
-        """Rerun the notebook in a fresh sandboxed kernel, calling the student's functions where each
-        graded cell stands; a call that kills the kernel loses only its own cell (the run restarts)."""
-        results = scratch / "calls"
+    def call_steps(self, nb, results: Path, inputs: Path) -> list[tuple[str | None, str]]:
+        """The calls kernel's program: the notebook's own cells in order, and where a graded cell stands
+        the calls of its check, as ``(grade_id or None, code)``; nothing after the last call."""
         results.mkdir()
-        steps = []  # (grade_id or None, code)
+        steps = []
         for cell in nb.cells:
             if cell.cell_type != "code":
                 continue
@@ -185,10 +216,20 @@ class JudgedExecute(Execute):
                      for call_id, call in self.grading.graded[grade_id].call_ids(grade_id)]
             if calls:
                 steps.append((grade_id, calls_code(inputs, calls)))
-        attempted, deadline = set(), time.monotonic() + self.notebook_timeout
+        while steps and steps[-1][0] is None:
+            steps.pop()
+        return steps
+
+    def run_calls(self, steps: list, folder: Path, scratch: Path, inputs: Path) -> None:
+        """Run the calls kernel's program in a fresh sandbox; a call that kills or hangs the kernel loses
+        only its own cell (the program starts again without it)."""
+        started, attempted = time.monotonic(), set()
+        deadline = started + self.notebook_timeout
         for run in range(1 + sum(1 for grade_id, _ in steps if grade_id)):
+            if not steps or time.monotonic() > deadline:
+                break
             work = self.scratch_copy(folder, scratch / f"calls-work-{run}")
-            kernel = self.kernel_manager(work, scratch / f"calls-connection-{run}", [results], [inputs])
+            kernel = self.kernel_manager(work, scratch / f"calls-connection-{run}", [scratch / "calls"], [inputs])
             client = NotebookClient(nbformat.v4.new_notebook(cells=[new_code_cell(code) for _, code in steps]),
                                     km=kernel, allow_errors=True, timeout=self.timeout, interrupt_on_timeout=True,
                                     error_on_timeout=self.error_on_timeout, raise_on_iopub_timeout=True,
@@ -202,45 +243,53 @@ class JudgedExecute(Execute):
                         current = grade_id
                         client.execute_cell(client.nb.cells[index], index)
                         attempted.add(grade_id)
-                return results
+                break
             except Exception:  # the kernel died or hung: in a call, go on without it; elsewhere, stop
                 if current is None:
-                    return results
+                    break
                 attempted.add(current)
             finally:
                 self.shutdown(kernel)
-        return results
+        self.log.info("Called the student's functions in %.1f s", time.monotonic() - started)
 
-    def judge_process(self, command: list[str], readonly: list[Path], writable: list[Path]):
-        """Run the judge (``python -m autograder.judge ...``) in a read-only sandbox of its own."""
+    def judge_process(self, command: list[str], readonly: list[Path], writable: list[Path], wait: bool = False):
+        """Run the judge (``python -m autograder.judge ...``) in a read-only sandbox of its own; with
+        ``wait``, start it and return the process."""
         prefix = []
         if self.sandbox:
             for path in writable:
                 give_to_sandbox(path)
-            prefix = bwrap_command(writable, [GRADER_DIR, *readonly], cwd=Path("/tmp"))
+            prefix = bwrap_command(writable, [GRADER_DIR, *readonly, *data_dirs()], cwd=Path("/tmp"))
         # -I: nothing from the current folder or the environment comes before the grader's own code
-        return subprocess.run([*prefix, sys.executable, "-I", "-m", "autograder.judge", *command],
-                              capture_output=True, text=True, timeout=JUDGE_TIMEOUT,
+        argv = [*prefix, sys.executable, "-I", "-m", "autograder.judge", *command]
+        if wait:
+            return subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True, env=sandbox_env(Path("/tmp")), cwd="/tmp")
+        return subprocess.run(argv, capture_output=True, text=True, timeout=JUDGE_TIMEOUT,
                               env=sandbox_env(Path("/tmp")), cwd="/tmp")
 
     def call_inputs(self, assignment: str) -> Path:
         """The folder of the inputs the assignment's calls read, written once per grading process."""
-        if assignment not in self._inputs:
+        if assignment not in self._made:
             folder = Path(tempfile.mkdtemp(prefix=f"bncourse-inputs-{assignment}-"))
             done = self.judge_process(["inputs", assignment, str(folder)], [], [folder])
             if done.returncode != 0:
                 raise RuntimeError(f"The grader could not write the inputs of {assignment}: {done.stderr[-2000:]}")
-            self._inputs[assignment] = folder
-        return self._inputs[assignment]
+            self._made[assignment] = folder
+        return self._made[assignment]
 
-    def judge_cells(self, nb, assignment: str, folder: Path, scratch: Path) -> None:
-        """Gather the declared artifacts, run the judge, write its verdicts into the graded cells."""
-        inputs = self.call_inputs(assignment)
-        calls = self.run_calls(nb, folder, scratch, inputs)
-        judged = scratch / "judged"
+    def start_judge(self, judged: Path, inputs: Path) -> subprocess.Popen:
+        """Start the judge in its read-only sandbox; it loads Keras, then waits for its orders on stdin."""
+        writable = [Path(self.record).parent] if self.record else []
+        return self.judge_process(["serve"], [judged, inputs], writable, wait=True)
+
+    def judge_cells(self, nb, judge, assignment: str, folder: Path, scratch: Path, inputs: Path) -> None:
+        """Gather the declared artifacts, give them to the judge, write its verdicts into the graded cells."""
+        started = time.monotonic()
+        judged, calls = scratch / "judged", scratch / "calls"
         for grade_id, graded in self.grading.graded.items():
             keys = [*graded.variables, *(call_id for call_id, _ in graded.call_ids(grade_id))]
-            (judged / grade_id).mkdir(parents=True)
+            (judged / grade_id).mkdir()
             for source in (self.artifacts / grade_id, calls / grade_id):
                 if source.is_symlink() or not source.is_dir():  # a link the kernel made points anywhere
                     continue
@@ -249,14 +298,16 @@ class JudgedExecute(Execute):
                         if path.suffix in (".keras", ".npy", ".json", ".error") and path.is_file() \
                                 and not path.is_symlink():
                             shutil.copyfile(path, judged / grade_id / path.name)
-        missing = self.stopped or "the notebook stopped before this test"
-        done = self.judge_process(["verdicts", assignment, str(judged), str(inputs), "--missing", missing],
-                                  [judged, inputs], [])
+        order = {"assignment": assignment, "artifacts": str(judged), "inputs": str(inputs),
+                 "missing": self.stopped or "the notebook stopped before this test", "record": self.record or None}
         try:
-            found = json.loads(done.stdout.strip().splitlines()[-1])
-        except (IndexError, ValueError):
-            self.log.error("The judge failed on %s: %s", folder, done.stderr[-2000:])
+            out, err = judge.communicate(json.dumps(order) + "\n", timeout=JUDGE_TIMEOUT)
+            found = json.loads(out.strip().splitlines()[-1])
+        except (subprocess.TimeoutExpired, IndexError, ValueError):
+            judge.kill()
+            self.log.error("The judge failed on %s: %s", folder, judge.stderr.read()[-2000:] if judge.stderr else "")
             found = {}
+        self.log.info("Judged in %.1f s", time.monotonic() - started)
         for cell in nb.cells:
             if is_graded_test(cell):
                 grade_id = cell.metadata["nbgrader"]["grade_id"]

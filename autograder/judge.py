@@ -4,10 +4,12 @@ It never imports or runs the student's code: it reads files (see :mod:`autograde
 compares them with what the grader computes itself. The grading preprocessor runs it in a sandbox
 of its own, read-only, and reads its verdicts from standard output:
 
-    python -m autograder.judge verdicts <assignment> <artifacts> <inputs> [--missing REASON]
+    python -m autograder.judge serve                              # then one JSON order on stdin
     python -m autograder.judge inputs <assignment> <folder>      # write the inputs the calls receive
 
-``verdicts`` prints one JSON object: ``{grade_id: null (passed) or "the sentence that says why not"}``.
+``serve`` loads Keras, then reads one order ``{"assignment", "artifacts", "inputs", "missing", "record"}``
+(``record``: calibration only, a file to record each metric value in instead of judging it) and prints
+one JSON object: ``{grade_id: null (passed) or "the sentence that says why not"}``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import json
 import sys
 from pathlib import Path
 
-from autograder import spec
+from autograder import spec, thresholds
 from autograder.artifacts import Artifacts
 
 
@@ -42,21 +44,31 @@ def verdicts(assignment: str, artifacts: Path, inputs: Path, missing: str) -> di
             for grade_id, graded in grading.graded.items()}
 
 
+def serve() -> dict:
+    """Load the libraries, wait for one order on stdin, return the verdicts."""
+    import keras  # noqa: F401 (loaded before the order comes, while the notebook still runs)
+
+    import bncourse.seeding  # noqa: F401
+
+    order = json.loads(sys.stdin.readline())
+    if order.get("record"):
+        record = Path(order["record"])
+        thresholds.recorder = lambda assignment, check, value: record.open("a").write(
+            json.dumps({"assignment": assignment, "check": check, "value": value}) + "\n")
+    return verdicts(order["assignment"], Path(order["artifacts"]), Path(order["inputs"]), order["missing"])
+
+
 def main(argv=None) -> None:
     """Command line (see the module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    judge = commands.add_parser("verdicts")
-    judge.add_argument("assignment")
-    judge.add_argument("artifacts", type=Path)
-    judge.add_argument("inputs", type=Path)
-    judge.add_argument("--missing", default="the notebook stopped before this test")
+    commands.add_parser("serve")
     inputs = commands.add_parser("inputs")
     inputs.add_argument("assignment")
     inputs.add_argument("folder", type=Path)
     args = parser.parse_args(argv)
-    if args.command == "verdicts":
-        print(json.dumps(verdicts(args.assignment, args.artifacts, args.inputs, args.missing)))
+    if args.command == "serve":
+        print(json.dumps(serve()))
     else:
         grading = spec.load(args.assignment)
         args.folder.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,7 @@
 
 Inside the sandbox are, read-only, the system (``/usr``, ``/etc``, ...), the Python installation that
 runs the course (its virtual environment and base interpreter), the shared course package
-``bncourse`` and the course data; writable are only the folders the caller names (a private scratch
+``bncourse`` and the folders the caller names (the course data, or its public part); writable are only the folders the caller names (a private scratch
 copy of one submission) and a private ``/tmp``. Nothing else exists in there: not the course
 directory (gradebook, ``nbgrader_config.py``, the assignment sources, other students' folders), not
 the grader's code, not the home directory. The network is cut off (the kernel talks to Jupyter over
@@ -86,7 +86,7 @@ def bwrap_command(writable: list[Path], readonly: list[Path] = (), memory: int =
         elif path.is_dir():
             argv += ["--ro-bind", folder, folder]
     argv += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
-    visible = [*python_dirs(), course_package_dir(), *data_dirs(), *map(Path, readonly)]
+    visible = [*python_dirs(), course_package_dir(), *map(Path, readonly)]
     # bwrap makes missing parent folders readable by root only; make them traversable
     parents = sorted({parent for path in [*visible, *writable] for parent in Path(path).parents
                       if str(parent) != "/" and not str(parent).startswith(SYSTEM_DIRS)},
@@ -119,10 +119,13 @@ def give_to_sandbox(path: Path) -> None:
             os.chown(os.path.join(folder, name), uid, uid, follow_symlinks=False)
 
 
-def sandbox_env(home: Path) -> dict:
-    """The environment inside: nothing of the instructor's but what the course needs."""
+def sandbox_env(home: Path, data: Path | None = None) -> dict:
+    """The environment inside: nothing of the instructor's but what the course needs; ``data``, when
+    given, is the folder the course data is read from instead of ``$BNCOURSE_DATA``."""
     keep = ("PATH", "LANG", "LC_ALL", "BNCOURSE_DATA", "NBGRADER_EXECUTION", "BNCOURSE_SEED")
     env = {key: os.environ[key] for key in keep if key in os.environ}
+    if data is not None:
+        env["BNCOURSE_DATA"] = str(data)
     env.update(HOME=str(home), MPLCONFIGDIR=str(home / ".matplotlib"), MPLBACKEND="agg",
                TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore", PYTHONDONTWRITEBYTECODE="1",
                KERAS_HOME=str(home / ".keras"), OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "2"))
@@ -154,6 +157,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     readonly = List(Unicode(), help="further folders the kernel may read").tag(config=True)
     writable = List(Unicode(), help="further folders the kernel may write").tag(config=True)
     memory = Integer(MEMORY_LIMIT, help="bytes of address space the kernel may use").tag(config=True)
+    data = Unicode("", help="the course data the kernel reads (default: the real data folders)").tag(config=True)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -169,13 +173,14 @@ class SandboxedKernelManager(AsyncKernelManager):
         writable = [Path(self.work), Path(self.connection), *map(Path, self.writable)]
         for folder in writable:
             give_to_sandbox(folder)
-        prefix = bwrap_command(writable, self.readonly, memory=self.memory, cwd=Path(self.work))
+        data = [Path(self.data)] if self.data else data_dirs()
+        prefix = bwrap_command(writable, [*self.readonly, *data], memory=self.memory, cwd=Path(self.work))
         # in its own PID namespace the kernel's parent is the sandbox's init: no parent polling
         # (--die-with-parent ends the sandbox with this process)
         return [*prefix, sys.executable, *command[1:], "--IPKernelApp.parent_handle=1"]
 
     async def _async_pre_start_kernel(self, **kwargs):
         command, kw = await super()._async_pre_start_kernel(**kwargs)
-        kw["env"] = sandbox_env(Path(self.work) / ".home")
+        kw["env"] = sandbox_env(Path(self.work) / ".home", Path(self.data) if self.data else None)
         kw["cwd"] = self.work
         return command, kw

@@ -1,9 +1,8 @@
 """Calibrated thresholds of the metric checks, read from ``autograder/thresholds.json``.
 
 The file is written by ``python -m autograder.calibrate``: it trains each reference solution under
-several seeds and records, per check, the observed values, their minimum and maximum, the margin and
-the threshold. A hidden test calls :func:`check_metric`; during calibration (``$BNCOURSE_CALIBRATION_LOG``
-set) the call records the value instead of judging it.
+several seeds and records, per check, whether higher is better, the observed values, their minimum
+and maximum, the margin, the threshold, and the values of trivial baselines, which must fail it.
 """
 
 from __future__ import annotations
@@ -13,11 +12,15 @@ import os
 from pathlib import Path
 
 THRESHOLDS_FILE = Path(__file__).with_name("thresholds.json")
-CALIBRATION_LOG_ENV = "BNCOURSE_CALIBRATION_LOG"
+CALIBRATION_LOG_ENV = "BNCOURSE_CALIBRATION_LOG"  # only for assignments whose checks still run in the kernel
+
+# Set by the judge's --record option during calibration (never from a notebook): called with
+# (assignment, check, value) instead of judging.
+recorder = None
 
 
 def threshold(assignment: str, check: str) -> dict:
-    """The calibrated entry of one check: threshold, direction ('min': higher is better), observed values."""
+    """The calibrated entry of one check: threshold, higher_is_better, observed values, baselines."""
     try:
         return json.loads(THRESHOLDS_FILE.read_text())["checks"][assignment][check]
     except (OSError, KeyError):
@@ -26,8 +29,22 @@ def threshold(assignment: str, check: str) -> dict:
         ) from None
 
 
+def judge_metric(assignment: str, check: str, value: float, what: str) -> None:
+    """Assert that ``value`` (described by ``what``, e.g. 'the test accuracy of model_bn') passes its
+    calibrated threshold, in the direction the calibration file records."""
+    if recorder is not None:
+        recorder(assignment, check, float(value))
+        return
+    entry = threshold(assignment, check)
+    limit = entry["threshold"]
+    if entry["higher_is_better"]:
+        assert value >= limit, f"{what} is {value:.4f}; it should be at least {limit:.4f}."
+    else:
+        assert value <= limit, f"{what} is {value:.4f}; it should be at most {limit:.4f}."
+
+
 def check_metric(assignment: str, check: str, value: float, what: str, higher_is_better: bool) -> None:
-    """Assert that ``value`` (described by ``what``, e.g. 'the test accuracy of model_bn') passes its threshold."""
+    """The in-kernel form of :func:`judge_metric`, for assignments not yet judged outside the kernel."""
     log = os.environ.get(CALIBRATION_LOG_ENV)
     if log:
         record = {"assignment": assignment, "check": check, "value": float(value),

@@ -1,7 +1,8 @@
 """Hostile submissions: each named after its attack, with the most points its honest work deserves.
 
 Most attacks sit in the blank weight_init notebook (the cheapest assignment to grade), where the
-honest work is worth nothing: every point they get is a false pass. Others add the attack to the
+honest work is worth nothing: every point they get is a false pass. Each other judged assignment
+gets the attacks its own checks are exposed to (its metric checks, the values it reports). Others add the attack to the
 reference solution, where the work is worth every point and the attack must not cost the
 others anything. Each case is ``{"base": "blank" | "solution", "code": ... | "edit": fn | "text": ...,
 "files": {...}, "deserves": points}``; ``code`` goes at the top of the first answer cell, ``edit``
@@ -255,7 +256,7 @@ def die_in_last_cell(notebook: dict) -> dict:
     return notebook
 
 
-HOSTILE = {
+WEIGHT_INIT = {
     **{name: {"base": "blank", "code": code, "deserves": 0}
        for group in (PATCH_IPYTHON, PATCH_LIBRARIES, PATCH_GRADER, TOUCH_FILES, FAULTS)
        for name, code in group.items()},
@@ -265,12 +266,12 @@ HOSTILE = {
                   "bncourse/__init__.py": "", "bncourse/artifacts.py": "def save(*a, **k):\n    pass\n"},
     },
     "megabytes_of_output": {"base": "solution", "code": "print('x' * 3_000_000)\n", "deserves": 8},
-    "solution_with_a_crash_in_he_std": {
-        "base": "solution", "deserves": 6,
+    "solution_with_a_crash_in_he_std": {  # he_std's test is worth 1 of the 8 points
+        "base": "solution", "deserves": 7,
         "replace": ("    return float(np.sqrt(2.0 / fan_in))", "    import os\n    os._exit(1)"),
     },
     "solution_with_an_endless_loop_in_he_std": {
-        "base": "solution", "deserves": 6,
+        "base": "solution", "deserves": 7,
         "replace": ("    return float(np.sqrt(2.0 / fan_in))", "    while True:\n        pass"),
     },
     "solution_hangs_in_its_last_cell": {"base": "solution", "edit": hang_in_last_cell, "deserves": 8},
@@ -282,3 +283,28 @@ HOSTILE = {
     "renamed_notebook": {"base": "solution", "rename": "my_weight_init.ipynb", "deserves": 0},
     "not_a_notebook": {"base": "blank", "text": '{"cells": [ this is not JSON', "deserves": 0},
 }
+
+LENET_BN = {
+    "optimizer_iterations_written_by_hand": {
+        "base": "blank", "deserves": 1,  # the compile settings are right; nothing was trained
+        "code": """
+import keras
+from bncourse.seeding import set_seed
+set_seed()
+def untrained(batch_norm):
+    layers = [keras.layers.Conv2D(6, 5, activation="tanh"), keras.layers.AveragePooling2D(2),
+              keras.layers.Conv2D(16, 5, activation="tanh"), keras.layers.AveragePooling2D(2),
+              keras.layers.Conv2D(120, 5, activation="tanh"), keras.layers.Flatten(),
+              keras.layers.Dense(84, activation="tanh"), keras.layers.Dense(10, activation="softmax")]
+    model = keras.Sequential([keras.Input((32, 32, 1)), *layers])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.optimizer.build(model.trainable_variables)
+    model.optimizer.iterations.assign(545)
+    return model
+model_bn, model_plain = untrained(True), untrained(False)
+test_loss_bn, test_acc_bn = 0.05, 0.99
+""",
+    },
+}
+
+HOSTILE = {"weight_init": WEIGHT_INIT, "lenet_bn": LENET_BN}

@@ -1,5 +1,6 @@
-"""The hostile corpus (tests/hostile.py), graded by plain `nbgrader autograde` in one batch together
-with the reference solution, the blank notebook and honest wrong answers.
+"""The hostile corpus (tests/hostile.py), graded by plain `nbgrader autograde` in one batch per
+assignment, together with the reference solution (and, for weight_init, the blank notebook and the
+honest wrong answers).
 
 Asserts: no hostile case gets more than its honest work deserves; honest submissions get exactly
 their scores (nobody else's grade moves); the course's grading files are byte-identical afterwards;
@@ -24,8 +25,7 @@ from nbgrader_course import ROOT, exported_scores, make_course, max_scores, muta
 from wrong_answers import WRONG_ANSWERS
 
 pytestmark = pytest.mark.slow
-ASSIGNMENT = "weight_init"
-NOTEBOOK = f"{ASSIGNMENT}.ipynb"
+CASES = [(assignment, name) for assignment, cases in HOSTILE.items() for name in cases]
 
 
 def with_attack(notebook: dict, code: str) -> dict:
@@ -36,9 +36,9 @@ def with_attack(notebook: dict, code: str) -> dict:
     return dict(notebook, cells=cells)
 
 
-def place(course, name: str, case: dict, bases: dict) -> None:
-    """Put one hostile submission in ``submitted/<name>/weight_init/``."""
-    folder = course / "submitted" / name / ASSIGNMENT
+def place(course, assignment: str, name: str, case: dict, bases: dict) -> None:
+    """Put one hostile submission in ``submitted/<name>/<assignment>/``."""
+    folder = course / "submitted" / name / assignment
     folder.mkdir(parents=True)
     notebook = bases[case["base"]]
     if "replace" in case:
@@ -48,7 +48,7 @@ def place(course, name: str, case: dict, bases: dict) -> None:
     if "edit" in case:
         notebook = case["edit"](notebook)
     text = case.get("text", json.dumps(notebook, indent=1))
-    (folder / case.get("rename", NOTEBOOK)).write_text(text)
+    (folder / case.get("rename", f"{assignment}.ipynb")).write_text(text)
     for path, content in case.get("files", {}).items():
         (folder / path).parent.mkdir(parents=True, exist_ok=True)
         (folder / path).write_text(content)
@@ -63,24 +63,28 @@ def fingerprint(course) -> dict:
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    """Grade the whole corpus in one `nbgrader autograde` run, with a TCP listener on loopback."""
-    course = make_course(tmp_path_factory.mktemp("hostile-course"), [ASSIGNMENT])
-    solution = read_notebook(course / "solutions" / ASSIGNMENT / NOTEBOOK)
-    blank = read_notebook(course / "exercises" / ASSIGNMENT / NOTEBOOK)
-    honest = {"solution": 8, "blank": 0}
-    submit(course, "solution", ASSIGNMENT, {NOTEBOOK: solution})
-    submit(course, "blank", ASSIGNMENT, {NOTEBOOK: blank})
-    total = 8
-    for name, wrong in WRONG_ANSWERS[ASSIGNMENT].items():
-        submit(course, name, ASSIGNMENT, {NOTEBOOK: mutate(solution, wrong["edits"])})
-        honest[name] = None  # its exact score is known once the gradebook holds the points
-    for name, case in HOSTILE.items():
-        place(course, name, case, {"solution": solution, "blank": blank})
+    """Grade the whole corpus, one `nbgrader autograde` run per assignment, with a TCP listener on loopback."""
+    course = make_course(tmp_path_factory.mktemp("hostile-course"), sorted(HOSTILE))
+    honest = {}
+    for assignment in HOSTILE:
+        notebook = f"{assignment}.ipynb"
+        solution = read_notebook(course / "solutions" / assignment / notebook)
+        blank = read_notebook(course / "exercises" / assignment / notebook)
+        submit(course, "solution", assignment, {notebook: solution})
+        honest[(assignment, "solution")] = "all"
+        if assignment == "weight_init":
+            submit(course, "blank", assignment, {notebook: blank})
+            honest[(assignment, "blank")] = set(max_scores_from_source(assignment))
+            for name, wrong in WRONG_ANSWERS[assignment].items():
+                submit(course, name, assignment, {notebook: mutate(solution, wrong["edits"])})
+                honest[(assignment, name)] = wrong["fails"]
+        for name, case in HOSTILE[assignment].items():
+            place(course, assignment, name, case, {"solution": solution, "blank": blank})
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
     listener.settimeout(1)
-    contacts = []
+    contacts, stop = [], threading.Event()
 
     def accept():
         while not stop.is_set():
@@ -89,44 +93,50 @@ def batch(tmp_path_factory):
             except OSError:
                 pass
 
-    stop = threading.Event()
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
     before = fingerprint(course)
-    done = subprocess.run(
-        [sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--create", "--Execute.timeout=10"],
-        cwd=course, capture_output=True, text=True, timeout=3000,
-        env={**os.environ, PORT_ENV: str(listener.getsockname()[1]), "PYTHONWARNINGS": "ignore"},
-    )
+    logs = []
+    for assignment in HOSTILE:
+        done = subprocess.run(
+            [sys.executable, "-m", "nbgrader", "autograde", assignment, "--create", "--Execute.timeout=10"],
+            cwd=course, capture_output=True, text=True, timeout=3000,
+            env={**os.environ, PORT_ENV: str(listener.getsockname()[1]), "PYTHONWARNINGS": "ignore"},
+        )
+        assert done.returncode in (0, 1), done.stderr[-3000:]  # 1: a submission nbgrader itself rejects
+        nbgrader(course, "generate_feedback", assignment)
+        logs.append(done.stderr)
     stop.set()
     thread.join()
     listener.close()
-    assert done.returncode in (0, 1), done.stderr[-3000:]  # 1: a submission nbgrader itself rejects
-    nbgrader(course, "generate_feedback", ASSIGNMENT)
-    maximum = max_scores(course, ASSIGNMENT)
-    assert sum(maximum.values()) == total
-    for name, wrong in WRONG_ANSWERS[ASSIGNMENT].items():
-        honest[name] = total - sum(maximum[cell] for cell in wrong["fails"])
     return {"course": course, "scores": exported_scores(course), "honest": honest, "before": before,
-            "after": fingerprint(course), "contacts": contacts, "log": done.stderr}
+            "after": fingerprint(course), "contacts": contacts, "log": "\n".join(logs)}
 
 
-@pytest.mark.parametrize("name", sorted(HOSTILE))
-def test_hostile_submission_gets_no_more_than_its_honest_work(batch, name):
-    """Each attack earns nothing: at most the points of the honest work it holds."""
-    score = batch["scores"].get((ASSIGNMENT, name), 0.0)
-    assert score <= HOSTILE[name]["deserves"], f"{name} scored {score}"
-    assert score == HOSTILE[name]["deserves"] or HOSTILE[name]["deserves"] == 0, (
-        f"{name} scored {score}, its honest work is worth {HOSTILE[name]['deserves']}")
+def max_scores_from_source(assignment: str) -> dict:
+    """``grade_id -> points`` of an assignment's graded cells, read from its source notebook."""
+    cells = read_notebook(ROOT / "autograder" / "source" / assignment / f"{assignment}.ipynb")["cells"]
+    return {cell["metadata"]["nbgrader"]["grade_id"]: cell["metadata"]["nbgrader"]["points"]
+            for cell in cells if cell.get("metadata", {}).get("nbgrader", {}).get("grade")}
 
 
-def test_honest_submissions_keep_exactly_their_scores(batch):
-    """The reference solution, the blank notebook and the honest wrong answers: exactly their scores."""
-    for name, score in batch["honest"].items():
-        assert batch["scores"][(ASSIGNMENT, name)] == score, name
-    assert max_scores(batch["course"], ASSIGNMENT) == {
-        "test_glorot_std": 1, "test_he_std": 1, "test_stack_structure": 2, "test_activation_stds": 2,
-        "test_compare": 2}
+@pytest.mark.parametrize("assignment, name", CASES)
+def test_hostile_submission_gets_exactly_the_points_of_its_honest_work(batch, assignment, name):
+    """Each attack earns nothing: the score is the points of the honest work it holds, no more."""
+    score = batch["scores"].get((assignment, name), 0.0)
+    assert score == HOSTILE[assignment][name]["deserves"], f"{name} scored {score}"
+
+
+@pytest.mark.parametrize("assignment", sorted(HOSTILE))
+def test_honest_submissions_keep_exactly_their_scores(batch, assignment):
+    """The reference solution, the blank notebook and the honest wrong answers: exactly their scores,
+    after the whole corpus was graded beside them; the points per cell are the source's."""
+    points = max_scores_from_source(assignment)
+    assert max_scores(batch["course"], assignment) == points
+    for (graded, name), failing in batch["honest"].items():
+        if graded == assignment:
+            expected = sum(points.values()) - (0 if failing == "all" else sum(points[c] for c in failing))
+            assert batch["scores"][(assignment, name)] == expected, name
 
 
 def test_grading_files_are_untouched_and_nothing_escaped(batch):
@@ -140,11 +150,13 @@ def test_grading_files_are_untouched_and_nothing_escaped(batch):
 
 def test_feedback_is_small_and_shows_no_hidden_check(batch):
     """Every feedback page is under 200 kB and quotes no code of the judge."""
-    judge = (ROOT / "autograder" / "assignments" / f"{ASSIGNMENT}.py").read_text()
-    code = [line.strip() for line in judge.splitlines() if len(line.strip()) > 20 and not {'"', "'", "#"} & set(line)]
-    pages = sorted((batch["course"] / "feedback").glob(f"*/{ASSIGNMENT}/*.html"))
-    assert len(pages) > len(HOSTILE)
-    for page in pages:
-        text = page.read_text()
-        assert len(text) < 200_000, f"{page} is {len(text)} bytes"
-        assert not [line for line in code if line in text], page
+    for assignment in HOSTILE:
+        judge = (ROOT / "autograder" / "assignments" / f"{assignment}.py").read_text()
+        code = [line.strip() for line in judge.splitlines()
+                if len(line.strip()) > 20 and not {'"', "'", "#"} & set(line)]
+        pages = sorted((batch["course"] / "feedback").glob(f"*/{assignment}/*.html"))
+        assert len(pages) >= len(HOSTILE[assignment]) - 2  # the renamed and the broken file have none
+        for page in pages:
+            text = page.read_text()
+            assert len(text) < 200_000, f"{page} is {len(text)} bytes"
+            assert not [line for line in code if line in text], page

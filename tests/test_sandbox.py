@@ -1,0 +1,99 @@
+"""The sandbox itself: from inside, the course folder, the gradebook and the network are out of reach."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from autograder.sandbox import bwrap_command, check_available, give_to_sandbox
+
+PROBE = """
+import os, socket, sys
+course, port = sys.argv[1], int(sys.argv[2])
+def attempt(action):
+    try:
+        action()
+        return "done"
+    except OSError as err:
+        return type(err).__name__
+print("write-course", attempt(lambda: open(os.path.join(course, "HACKED"), "w").write("x")))
+print("read-gradebook", attempt(lambda: open(os.path.join(course, "gradebook.db")).read()))
+print("read-private", attempt(lambda: open(os.path.join(course, "private", "rows.npy")).read()))
+print("connect", attempt(lambda: socket.create_connection(("127.0.0.1", port), timeout=3)))
+print("write-work", attempt(lambda: open(os.path.join(os.getcwd(), "ok"), "w").write("x")))
+"""
+
+
+@pytest.fixture(scope="module")
+def available():
+    check_available()
+
+
+def test_inside_the_sandbox_the_course_the_gradebook_and_the_network_are_out_of_reach(available, tmp_path):
+    """Writing the course folder, reading the gradebook or private data, and a loopback connection all fail."""
+    course, work = tmp_path / "course", tmp_path / "work"
+    (course / "private").mkdir(parents=True)
+    work.mkdir()
+    (course / "gradebook.db").write_text("grades")
+    (course / "private" / "rows.npy").write_text("secret")
+    give_to_sandbox(work)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    done = subprocess.run([*bwrap_command([work], cwd=work), sys.executable, "-c", PROBE, str(course),
+                           str(listener.getsockname()[1])], capture_output=True, text=True, timeout=60)
+    listener.close()
+    results = dict(line.split() for line in done.stdout.splitlines())
+    assert results == {"write-course": "FileNotFoundError", "read-gradebook": "FileNotFoundError",
+                       "read-private": "FileNotFoundError", "connect": "ConnectionRefusedError",
+                       "write-work": "done"}, done.stderr
+    assert not (course / "HACKED").exists()
+    assert (work / "ok").exists()
+
+
+def test_the_process_cap_stops_a_fork_bomb(available, tmp_path):
+    """A fork bomb inside meets the sandbox's process cap, not this machine's."""
+    bomb = ("import os\nmade = 0\ntry:\n    for _ in range(5000):\n        if os.fork() == 0:\n"
+            "            import time; time.sleep(30); os._exit(0)\n        made += 1\nexcept OSError:\n    pass\n"
+            "print(made)")
+    done = subprocess.run([*bwrap_command([], processes=50), sys.executable, "-c", bomb],
+                          capture_output=True, text=True, timeout=120)
+    assert 0 < int(done.stdout.strip()) < 50
+
+
+def test_the_memory_cap_stops_a_memory_bomb(available):
+    """Allocating past the cap raises MemoryError inside; the machine is untouched."""
+    bomb = "blocks = []\ntry:\n    while True:\n        blocks.append(bytearray(10**8))\nexcept MemoryError:\n    print(len(blocks))"
+    done = subprocess.run([*bwrap_command([], memory=2 * 1024**3), sys.executable, "-c", bomb],
+                          capture_output=True, text=True, timeout=120)
+    assert 0 < int(done.stdout.strip()) <= 21
+
+
+def test_a_missing_bubblewrap_says_how_to_fix_it(monkeypatch):
+    """Without bwrap, grading stops with one message naming the package and the explicit opt-out."""
+    from autograder import sandbox
+
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
+    with pytest.raises(sandbox.SandboxUnavailable, match="apt-get install bubblewrap.*JudgedExecute.sandbox = False"):
+        check_available()
+
+
+def test_the_sandboxs_data_holds_no_row_the_grader_evaluates_on(tmp_path, monkeypatch):
+    """The public data folder a graded notebook reads has every training row and no private test row."""
+    import numpy as np
+
+    from bncourse.data import DATA_ENV, PUBLIC_TEST_ROWS, load, load_private_test, write_public_data
+
+    full = {name: load(name) for name in PUBLIC_TEST_ROWS}
+    private = {name: load_private_test(name) for name in PUBLIC_TEST_ROWS}
+    monkeypatch.setenv(DATA_ENV, str(write_public_data(tmp_path)))
+    for name, rows in PUBLIC_TEST_ROWS.items():
+        (x_train, _), (x_test, y_test) = load(name)
+        assert len(x_test) == len(y_test) == rows
+        assert np.array_equal(x_train, full[name][0][0])
+        seen = {row.tobytes() for row in x_test}
+        assert not any(row.tobytes() in seen for row in private[name][0])
+        assert len(private[name][0]) == len(full[name][1][0]) - rows
