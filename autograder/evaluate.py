@@ -23,7 +23,6 @@ TIMEOUT = 300  # seconds for the whole evaluation process
 
 def test_data(dataset: str):
     """The course test data as the assignments prescribe it: ``(x, y, task)``, task 'classification' or 'regression'."""
-    import numpy as np
 
     from bncourse.data import load_cifar10, load_tabular
 

@@ -1,7 +1,7 @@
 """Measure the course's speed and memory on this machine and print the figures as Markdown tables.
 
     python benchmarks/run.py                 # chapters, the whole book build, every assignment
-    python benchmarks/run.py --only chapters # or: book, assignments
+    python benchmarks/run.py --only chapters # or: book, assignments, corpus
 
 Budgets (2 CPU cores): a chapter executes in at most 120 s; an assignment autogrades in at most 60 s.
 Each measurement runs in its own child process; its peak memory is the largest resident set of that
@@ -22,7 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 from book_pages import toc_files  # noqa: E402
-from nbgrader_course import ASSIGNMENTS, make_course, notebook_paths, read_notebook, submit  # noqa: E402
+from hostile import HOSTILE, grade_corpus, max_scores_from_source  # noqa: E402
+from nbgrader_course import (  # noqa: E402
+    ASSIGNMENTS, judge_code_lines, make_course, notebook_paths, read_notebook, submit,
+)
 
 CHAPTER_BUDGET, AUTOGRADE_BUDGET = 120, 60
 
@@ -87,15 +90,46 @@ def bench_assignments() -> None:
             print(f"| {assignment} | {seconds:.0f} | {peak:.0f} | {ok} |")
 
 
+def bench_corpus() -> None:
+    """Grade the hostile corpus beside honest submissions; count what got through and time it."""
+    with tempfile.TemporaryDirectory() as folder:
+        found = grade_corpus(Path(folder) / "course")
+        scores = found["scores"]
+        tried = sum(len(cases) for cases in HOSTILE.values())
+        false_passes = [name for assignment, cases in HOSTILE.items() for name, case in cases.items()
+                        if scores.get((assignment, name), 0.0) > case["deserves"]]
+        changed = []
+        for (assignment, name), failing in found["honest"].items():
+            points = max_scores_from_source(assignment)
+            expected = sum(points.values()) - (0 if failing == "all" else sum(points[c] for c in failing))
+            if scores.get((assignment, name)) != expected:
+                changed.append(name)
+        pages = list((found["course"] / "feedback").glob("*/*/*.html"))
+        leaks = [page for page in pages
+                 if any(line in page.read_text() for line in judge_code_lines(page.parent.name))]
+        escaped = (found["after"] != found["before"]) + len(found["contacts"])
+        submissions = len(found["honest"]) + tried
+        print(f"\nHostile corpus: {tried} hostile submissions beside {len(found['honest'])} honest ones; "
+              f"false passes {len(false_passes)} {false_passes or ''}; honest grades changed {len(changed)}; "
+              f"feedback pages showing judge code {len(leaks)}; grading files changed or connections made "
+              f"{escaped}; largest feedback page {max(page.stat().st_size for page in pages) / 1000:.0f} kB.")
+        for assignment, seconds in found["seconds"].items():
+            count = sum(1 for graded, _ in found["honest"] if graded == assignment) + len(HOSTILE[assignment])
+            print(f"autograde {assignment}: {count} submissions in {seconds:.0f} s, "
+                  f"{seconds / count:.1f} s per submission")
+        print(f"all: {submissions} submissions in {sum(found['seconds'].values()):.0f} s")
+
+
 def main() -> None:
     """Run the benchmarks asked for and print where they ran."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["chapters", "book", "assignments"])
+    parser.add_argument("--only", choices=["chapters", "book", "assignments", "corpus"])
     args = parser.parse_args()
     if not os.environ.get("BNCOURSE_DATA"):
         print("note: BNCOURSE_DATA is not set; the loaders will use the keras cache", file=sys.stderr)
     print(f"Machine: {os.cpu_count()} CPU cores, Python {sys.version.split()[0]}\n")
-    runs = {"chapters": bench_chapters, "book": bench_book, "assignments": bench_assignments}
+    runs = {"chapters": bench_chapters, "book": bench_book, "assignments": bench_assignments,
+            "corpus": bench_corpus}
     for name, run in runs.items():
         if args.only in (None, name):
             run()

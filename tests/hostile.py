@@ -5,13 +5,26 @@ honest work is worth nothing: every point they get is a false pass. Each other j
 gets the attacks its own checks are exposed to (its metric checks, the values it reports). Others add the attack to the
 reference solution, where the work is worth every point and the attack must not cost the
 others anything. Each case is ``{"base": "blank" | "solution", "code": ... | "edit": fn | "text": ...,
-"files": {...}, "deserves": points}``; ``code`` goes at the top of the first answer cell, ``edit``
+"files": {...}, "deserves": points}``; ``code`` goes at the top of the first answer cell, ``tail``
+in place of the stub of the last one (every other stub emptied), ``edit``
 changes the notebook JSON, ``text`` replaces the file, ``files`` are placed beside the notebook.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from nbgrader_course import ROOT, exported_scores, make_course, mutate, nbgrader, read_notebook, submit
+from wrong_answers import WRONG_ANSWERS
 
 PORT_ENV = "HOSTILE_LISTENER_PORT"  # the test's own TCP listener, which no submission may reach
 
@@ -53,6 +66,11 @@ PATCH_LIBRARIES = {
         "import numpy\nnumpy.isclose = lambda *a, **k: True\nnumpy.allclose = lambda *a, **k: True\n"
         "numpy.testing.assert_allclose = lambda *a, **k: None\n"),
     "keras_save_patched_to_write_nothing": "import keras\nkeras.Model.save = lambda self, *a, **k: None\n",
+}
+
+# Answers that are objects which compare equal to anything: put after the blank answers (whose
+# stubs are emptied), so they are the notebook's final definitions.
+ALWAYS_EQUAL = {
     "always_equal_objects_as_answers": """
 class Anything(float):
     def __eq__(self, other): return True
@@ -260,6 +278,7 @@ WEIGHT_INIT = {
     **{name: {"base": "blank", "code": code, "deserves": 0}
        for group in (PATCH_IPYTHON, PATCH_LIBRARIES, PATCH_GRADER, TOUCH_FILES, FAULTS)
        for name, code in group.items()},
+    **{name: {"base": "blank", "tail": code, "deserves": 0} for name, code in ALWAYS_EQUAL.items()},
     "shadow_grader_packages_beside_the_notebook": {
         "base": "blank", "code": "", "deserves": 0,
         "files": {"autograder/__init__.py": "", "autograder/visible.py": "def check(*a, **k):\n    pass\n",
@@ -307,4 +326,135 @@ test_loss_bn, test_acc_bn = 0.05, 0.99
     },
 }
 
-HOSTILE = {"weight_init": WEIGHT_INIT, "lenet_bn": LENET_BN}
+BN_FROM_SCRATCH = {
+    "always_equal_arrays_as_results": {
+        "base": "blank", "deserves": 0,
+        "tail": """
+import numpy as np
+class Anything(np.ndarray):
+    def __eq__(self, other): return True
+    def __array_finalize__(self, obj): pass
+def anything(x, *args, **kwargs):
+    return np.asarray(x, dtype=float).view(Anything)
+bn_infer = anything
+bn_train = lambda x, *args, **kwargs: (anything(x), anything(args[2]), anything(args[3]))
+""",
+    },
+    "keras_patched_to_agree_with_anything": {
+        "base": "blank", "deserves": 0,
+        "code": """
+import keras
+keras.layers.BatchNormalization.call = lambda self, x, training=None, mask=None: x
+""",
+    },
+}
+
+HOSTILE = {"weight_init": WEIGHT_INIT, "lenet_bn": LENET_BN, "bn_from_scratch": BN_FROM_SCRATCH}
+
+
+def with_attack(notebook: dict, code: str) -> dict:
+    """``notebook`` with ``code`` at the top of its first answer cell."""
+    cells = [dict(cell, source="".join(cell["source"])) for cell in notebook["cells"]]
+    first = next(cell for cell in cells if cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
+    first["source"] = code + "\n" + first["source"]
+    return dict(notebook, cells=cells)
+
+
+def with_tail(notebook: dict, code: str) -> dict:
+    """``notebook`` with ``code`` in place of the stub of its last answer cell, every other stub emptied."""
+    stub = "raise NotImplementedError()"
+    cells = [dict(cell, source="".join(cell["source"])) for cell in notebook["cells"]]
+    last = [cell for cell in cells if cell.get("metadata", {}).get("nbgrader", {}).get("solution")][-1]
+    last["source"] = last["source"].replace(stub, code.strip().replace("\n", "\n"))
+    for cell in cells:
+        cell["source"] = cell["source"].replace(stub, "pass")
+    return dict(notebook, cells=cells)
+
+
+def place(course, assignment: str, name: str, case: dict, bases: dict) -> None:
+    """Put one hostile submission in ``submitted/<name>/<assignment>/``."""
+    folder = course / "submitted" / name / assignment
+    folder.mkdir(parents=True)
+    notebook = bases[case["base"]]
+    if "replace" in case:
+        notebook = mutate(notebook, [case["replace"]])
+    if "code" in case:
+        notebook = with_attack(notebook, case["code"])
+    if "tail" in case:
+        notebook = with_tail(notebook, case["tail"])
+    if "edit" in case:
+        notebook = case["edit"](notebook)
+    text = case.get("text", json.dumps(notebook, indent=1))
+    (folder / case.get("rename", f"{assignment}.ipynb")).write_text(text)
+    for path, content in case.get("files", {}).items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(content)
+
+
+def fingerprint(course) -> dict:
+    """sha256 of every grading file of the course (config, sources, the grader's own package)."""
+    files = [course / "nbgrader_config.py", *sorted((course / "autograder").rglob("*")),
+             *sorted((ROOT / "autograder").rglob("*.py")), *sorted((ROOT / "autograder").rglob("*.json"))]
+    return {str(path): hashlib.sha256(path.read_bytes()).hexdigest() for path in files if path.is_file()}
+
+
+def grade_corpus(root: Path) -> dict:
+    """Grade the whole corpus in a fresh course in ``root``, one `nbgrader autograde` run per assignment,
+    with a TCP listener on loopback; return scores, expectations, fingerprints, contacts and timings."""
+    course = make_course(root, sorted(HOSTILE))
+    honest = {}
+    for assignment in HOSTILE:
+        notebook = f"{assignment}.ipynb"
+        solution = read_notebook(course / "solutions" / assignment / notebook)
+        blank = read_notebook(course / "exercises" / assignment / notebook)
+        submit(course, "solution", assignment, {notebook: solution})
+        honest[(assignment, "solution")] = "all"
+        if assignment == "weight_init":
+            submit(course, "blank", assignment, {notebook: blank})
+            honest[(assignment, "blank")] = set(max_scores_from_source(assignment))
+            for name, wrong in WRONG_ANSWERS[assignment].items():
+                submit(course, name, assignment, {notebook: mutate(solution, wrong["edits"])})
+                honest[(assignment, name)] = wrong["fails"]
+        for name, case in HOSTILE[assignment].items():
+            place(course, assignment, name, case, {"solution": solution, "blank": blank})
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(1)
+    contacts, stop = [], threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                contacts.append(listener.accept())
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    before = fingerprint(course)
+    logs, seconds = [], {}
+    for assignment in HOSTILE:
+        started = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-m", "nbgrader", "autograde", assignment, "--create", "--Execute.timeout=10"],
+            cwd=course, capture_output=True, text=True, timeout=3000,
+            env={**os.environ, PORT_ENV: str(listener.getsockname()[1]), "PYTHONWARNINGS": "ignore"},
+        )
+        seconds[assignment] = time.monotonic() - started
+        if done.returncode not in (0, 1):  # 1: a submission nbgrader itself rejects
+            raise AssertionError(f"autograde {assignment} did not finish: {done.stderr[-3000:]}")
+        nbgrader(course, "generate_feedback", assignment)
+        logs.append(done.stderr)
+    stop.set()
+    thread.join()
+    listener.close()
+    return {"course": course, "scores": exported_scores(course), "honest": honest, "before": before,
+            "after": fingerprint(course), "contacts": contacts, "log": "\n".join(logs), "seconds": seconds}
+
+
+def max_scores_from_source(assignment: str) -> dict:
+    """``grade_id -> points`` of an assignment's graded cells, read from its source notebook."""
+    cells = read_notebook(ROOT / "autograder" / "source" / assignment / f"{assignment}.ipynb")["cells"]
+    return {cell["metadata"]["nbgrader"]["grade_id"]: cell["metadata"]["nbgrader"]["points"]
+            for cell in cells if cell.get("metadata", {}).get("nbgrader", {}).get("grade")}

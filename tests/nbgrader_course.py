@@ -93,3 +93,14 @@ def max_scores(course: Path, assignment: str) -> dict[str, float]:
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         found = gradebook.find_assignment(assignment)
         return {cell.name: cell.max_score for notebook in found.notebooks for cell in notebook.grade_cells}
+
+
+def judge_code_lines(assignment: str) -> list[str]:
+    """The substantial code lines of a judged assignment's checks (autograder/assignments/<a>.py),
+    which no feedback page may show; strings are left out: a check's message is what a failing
+    student rightly reads."""
+    path = ROOT / "autograder" / "assignments" / f"{assignment}.py"
+    if not path.exists():
+        return []
+    return [line.strip() for line in path.read_text().splitlines()
+            if len(line.strip()) > 20 and not {'"', "'", "#"} & set(line)]

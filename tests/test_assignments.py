@@ -12,7 +12,8 @@ import shutil
 import pytest
 
 from nbgrader_course import (
-    ASSIGNMENTS, ROOT, SOURCE, cell_scores, exported_scores, make_course, max_scores, mutate, nbgrader,
+    ASSIGNMENTS, ROOT, SOURCE, cell_scores, exported_scores, judge_code_lines, make_course, max_scores, mutate,
+    nbgrader,
     notebook_paths, read_notebook, submit,
 )
 from wrong_answers import WRONG_ANSWERS
@@ -113,12 +114,7 @@ def hidden_lines(assignment):
     A line that also stands elsewhere in the notebook (say, a compile call the solution makes too)
     may rightly appear on a feedback page, so it is left out.
     """
-    hidden, shown = set(), set()
-    judged = ROOT / "autograder" / "assignments" / f"{assignment}.py"
-    if judged.exists():
-        # code lines only: a check's message (a string) is what a failing student rightly sees
-        hidden.update(line.strip() for line in judged.read_text().splitlines()
-                      if len(line.strip()) > 20 and not {'"', "'", "#"} & set(line))
+    hidden, shown = set(judge_code_lines(assignment)), set()
     pattern = r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS"
     for path in notebook_paths(SOURCE / assignment):
         for cell in read_notebook(path)["cells"]:
