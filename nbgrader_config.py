@@ -8,12 +8,12 @@ Assignments are written once, in autograder/source/<assignment>/. From there
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
-    AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearMarkScheme, ClearOutput, GetGrades,
-    IgnorePattern, LimitOutput, LockCells, SaveAutoGrades,
+    AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearMarkScheme, ClearOutput, DeduplicateIds,
+    GetGrades, IgnorePattern, LimitOutput, LockCells, OverwriteCells, OverwriteKernelspec, SaveAutoGrades,
 )
 
 from autograder.grading import JudgedExecute
-from autograder.preprocessors import HideHiddenTests, StripSolutionMarkers
+from autograder.preprocessors import ForgetForeignCells, HideHiddenTests, StripSolutionMarkers
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
@@ -34,6 +34,11 @@ c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelA
 # submission's kernel runs in a bubblewrap sandbox and the graded cells are judged outside it
 # (autograder/grading.py). `c.JudgedExecute.sandbox = False` runs kernels unsandboxed: only for
 # submissions you trust. JudgedExecute reads the Execute settings above.
+# A cell with nbgrader metadata the assignment does not know (a student's own graded cell, a copied
+# one) loses that metadata before nbgrader checks the notebook, instead of voiding it.
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput, DeduplicateIds, OverwriteKernelspec, ForgetForeignCells, OverwriteCells, CheckCellMetadata,
+]
 c.Autograde.autograde_preprocessors = [
     JudgedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
     AssignLatePenalties, CheckCellMetadata,

@@ -134,7 +134,6 @@ class JudgedExecute(Execute):
             from jupyter_client.manager import AsyncKernelManager
 
             return AsyncKernelManager(kernel_name=self.kernel_name or "python3")
-        # an assignment whose checks still run in the kernel needs the grader's code there
         # an assignment whose checks still run in the kernel needs the grader's code and all the data
         judged = self.grading is not None
         readonly = [*map(str, readonly), *([] if judged else [str(GRADER_DIR)])]
@@ -312,6 +311,6 @@ class JudgedExecute(Execute):
             if is_graded_test(cell):
                 grade_id = cell.metadata["nbgrader"]["grade_id"]
                 message = found.get(grade_id, "The grader could not judge this work.")
-                if message is not None and self.stopped and "stopped" not in message:
+                if message is not None and self.stopped and self.stopped not in message:
                     message = f"{message} (Note: {self.stopped}.)"
                 cell.outputs = verdict_outputs(message)

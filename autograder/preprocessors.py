@@ -1,4 +1,5 @@
-"""The course's two nbgrader preprocessors: clean solutions, and feedback without hidden tests."""
+"""The course's nbgrader preprocessors: clean solutions, feedback without hidden tests, and foreign cells
+made harmless before autograde checks a notebook."""
 
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 
@@ -28,3 +29,21 @@ class HideHiddenTests(ClearHiddenTests):
                 if output.output_type == "error":
                     output.traceback = [f"{output.ename}: {output.evalue}"]
         return cell, resources
+
+
+class ForgetForeignCells(NbGraderPreprocessor):
+    """Strip the nbgrader metadata of cells the assignment does not have (a student's own graded cell,
+    a copied or damaged cell), so they run as plain cells instead of voiding the notebook."""
+
+    def preprocess(self, nb, resources):
+        from nbgrader.api import Gradebook
+
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gradebook:
+            notebook = gradebook.find_notebook(info["notebook"], info["assignment"])
+            known = {cell.name for cell in notebook.source_cells}
+        for cell in nb.cells:
+            meta = cell.get("metadata", {}).get("nbgrader")
+            if meta is not None and meta.get("grade_id") not in known:
+                del cell.metadata["nbgrader"]
+        return nb, resources

@@ -256,6 +256,16 @@ def answer_cells_marked_as_tests(notebook: dict) -> dict:
     return notebook
 
 
+def foreign_metadata_cells(notebook: dict) -> dict:
+    """Three notes of the student's own, with empty, incomplete and unknown nbgrader metadata."""
+    notebook = copy.deepcopy(notebook)
+    base = {"grade": False, "solution": False, "locked": False, "task": False, "schema_version": 3}
+    for index, meta in enumerate([{}, base, dict(base, solution=True, grade_id="my_notes")]):
+        notebook["cells"].insert(3 + index, {"cell_type": "markdown", "metadata": {"nbgrader": meta},
+                                             "source": "my notes"})
+    return notebook
+
+
 def hang_in_last_cell(notebook: dict) -> dict:
     """The reference solution, whose last cell then hangs, ignoring interrupts."""
     notebook = copy.deepcopy(notebook)
@@ -293,6 +303,8 @@ WEIGHT_INIT = {
         "base": "solution", "deserves": 7,
         "replace": ("    return float(np.sqrt(2.0 / fan_in))", "    while True:\n        pass"),
     },
+    "solution_with_notes_carrying_foreign_nbgrader_metadata": {
+        "base": "solution", "edit": foreign_metadata_cells, "deserves": 8},
     "solution_hangs_in_its_last_cell": {"base": "solution", "edit": hang_in_last_cell, "deserves": 8},
     "solution_dies_in_its_last_cell": {"base": "solution", "edit": die_in_last_cell, "deserves": 8},
     "test_cells_deleted": {"base": "blank", "edit": drop_test_cells, "deserves": 0},
@@ -350,6 +362,9 @@ keras.layers.BatchNormalization.call = lambda self, x, training=None, mask=None:
 }
 
 HOSTILE = {"weight_init": WEIGHT_INIT, "lenet_bn": LENET_BN, "bn_from_scratch": BN_FROM_SCRATCH}
+# The cell timeout of each batch: short where every cell of the solution is quick, so the endless
+# loops and sleeps of the corpus cost little; lenet_bn trains for about 20 s in one cell.
+CELL_TIMEOUT = {"weight_init": 15, "lenet_bn": 120, "bn_from_scratch": 30}
 
 
 def with_attack(notebook: dict, code: str) -> dict:
@@ -437,7 +452,8 @@ def grade_corpus(root: Path) -> dict:
     for assignment in HOSTILE:
         started = time.monotonic()
         done = subprocess.run(
-            [sys.executable, "-m", "nbgrader", "autograde", assignment, "--create", "--Execute.timeout=10"],
+            [sys.executable, "-m", "nbgrader", "autograde", assignment, "--create",
+             f"--Execute.timeout={CELL_TIMEOUT[assignment]}"],
             cwd=course, capture_output=True, text=True, timeout=3000,
             env={**os.environ, PORT_ENV: str(listener.getsockname()[1]), "PYTHONWARNINGS": "ignore"},
         )

@@ -35,3 +35,19 @@ def test_the_reference_solution_passes_under_every_seed(assignment, check):
     assert all(sign * (value - entry["threshold"]) >= 0 for value in entry["values"])
     assert entry["higher_is_better"] is getattr(
         importlib.import_module(f"autograder.assignments.{assignment}"), "HIGHER_IS_BETTER")[check]
+
+
+@pytest.mark.parametrize("assignment", JUDGED)
+def test_the_judge_knows_every_graded_cell_of_the_notebook(assignment):
+    """The judge's checks are exactly the source notebook's graded test cells, and each test cell
+    names its own check."""
+    from nbgrader_course import SOURCE, read_notebook
+
+    graded = importlib.import_module(f"autograder.assignments.{assignment}").GRADED
+    cells = [cell for cell in read_notebook(SOURCE / assignment / f"{assignment}.ipynb")["cells"]
+             if cell.get("metadata", {}).get("nbgrader", {}).get("grade")
+             and not cell["metadata"]["nbgrader"].get("solution")]
+    assert {cell["metadata"]["nbgrader"]["grade_id"] for cell in cells} == set(graded)
+    for cell in cells:
+        grade_id = cell["metadata"]["nbgrader"]["grade_id"]
+        assert f'check("{assignment}", "{grade_id}"' in "".join(cell["source"]), grade_id
