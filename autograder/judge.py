@@ -52,9 +52,11 @@ def serve() -> dict:
 
     order = json.loads(sys.stdin.readline())
     if order.get("record"):
-        record = Path(order["record"])
-        thresholds.recorder = lambda assignment, check, value: record.open("a").write(
-            json.dumps({"assignment": assignment, "check": check, "value": value}) + "\n")
+        def record(assignment: str, check: str, value: float) -> None:
+            with open(order["record"], "a") as handle:
+                handle.write(json.dumps({"assignment": assignment, "check": check, "value": value}) + "\n")
+
+        thresholds.recorder = record
     return verdicts(order["assignment"], Path(order["artifacts"]), Path(order["inputs"]), order["missing"])
 
 
