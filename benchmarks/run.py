@@ -93,7 +93,7 @@ def bench_assignments() -> None:
 def bench_corpus() -> None:
     """Grade the hostile corpus beside honest submissions; count what got through and time it."""
     with tempfile.TemporaryDirectory() as folder:
-        found = grade_corpus(Path(folder) / "course")
+        found = grade_corpus(Path(folder))
         scores = found["scores"]
         tried = sum(len(cases) for cases in HOSTILE.values())
         false_passes = [name for assignment, cases in HOSTILE.items() for name, case in cases.items()
