@@ -26,12 +26,7 @@ def judged(tmp_path, grade_id, functions=None, variables=None):
     return verdict(graded, grade_id, Artifacts(folder, inputs))
 
 
-def reference_stds(model, x):
-    return weight_init.layer_stds(model, x)
-
-
-def build(depth, width, initializer, input_dim):
-    return weight_init.expected_stack(depth, width, initializer, input_dim)
+reference_stds, build = weight_init.layer_stds, weight_init.expected_stack
 
 
 @pytest.mark.parametrize("grade_id, function, right, wrong, message", [

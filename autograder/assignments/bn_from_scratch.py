@@ -73,10 +73,10 @@ def prepare_inputs(folder: Path) -> None:
                 _, mean, var = keras_bn(x.astype("float32"), [gamma, beta, mean, var], True, momentum)
 
 
-def arguments(name: str, momentum: float | None = None, label: str = "") -> tuple:
+def arguments(name: str, momentum: float | None = None, label: str = "x") -> tuple:
     """The call's arguments: the five arrays of ``name`` (and the momentum)."""
-    files = tuple({"array": f"{name}_{key}.npy", "label": key} for key in ("x", "gamma", "beta", "mean", "var"))
-    files = ({"array": f"{name}_x.npy", "label": label or "x"}, *files[1:])
+    files = ({"array": f"{name}_x.npy", "label": label},
+             *({"array": f"{name}_{key}.npy", "label": key} for key in ("gamma", "beta", "mean", "var")))
     return files if momentum is None else (*files, momentum)
 
 
