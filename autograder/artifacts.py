@@ -74,6 +74,29 @@ class Artifacts:
             raise AssertionError(f"{what or f'`{key}`'} should be a flat list of numbers.")
         return array
 
+    def history(self, key: str, what: str = "") -> dict:
+        """A saved ``History``: its per-epoch values, checked to be lists of numbers (its model is
+        the artifact ``<key>.model``)."""
+        what = what or f"`{key}`"
+        if self.type_name(key, what) != "History":
+            raise AssertionError(f"{what} should be the History that fit returns, not a {self.type_name(key)}.")
+        values = self.get(key, what)
+        if not isinstance(values, dict) or not all(
+                isinstance(series, list) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in series)
+                for series in values.values()):
+            raise AssertionError(f"{what} does not hold per-epoch numbers.")
+        return values
+
+    def parts(self, key: str, count: int, what: str = "") -> list[str]:
+        """The keys of the ``count`` items of a saved tuple or list of models, histories or arrays
+        (``<key>.0``, ``<key>.1``, ...)."""
+        what = what or f"`{key}`"
+        path = self._path(key, what)
+        record = json.loads(path.read_text()) if path.suffix == ".json" else {}
+        if record.get("parts") != count:
+            raise AssertionError(f"{what} should give {count} values, not a {self.type_name(key)}.")
+        return [f"{key}.{index}" for index in range(count)]
+
     def compile_config(self, key: str, what: str = "") -> dict:
         """The compile settings saved in a ``.keras`` file (read as JSON, nothing is deserialised)."""
         import zipfile

@@ -21,6 +21,7 @@ class Call:
     function: str
     args: tuple
     visible: bool = False  # also run by the visible test in the student's own kernel
+    seed: int | None = None  # set_seed(seed) right before the call, for checks that replay it
 
     def describe(self) -> str:
         """How the call reads in feedback, e.g. ``glorot_std(784, 256)``."""

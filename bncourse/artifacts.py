@@ -1,7 +1,9 @@
 """Artifacts: what a notebook hands to the grader, saved as plain files.
 
 A Keras model becomes ``<name>.keras``, an array ``<name>.npy``, anything else that JSON can hold
-``<name>.json``; a value that cannot be saved becomes ``<name>.error`` with one sentence saying why.
+``<name>.json``; a ``History`` its per-epoch values as JSON plus its model as ``<name>.model.keras``;
+a tuple or list holding models, histories or arrays one artifact ``<name>.<i>`` per item. A value
+that cannot be saved becomes ``<name>.error`` with one sentence saying why.
 The grader reads these files itself (models with ``safe_mode=True``, arrays without pickles), so
 nothing a notebook does to its own Python changes how they are judged.
 """
@@ -42,6 +44,15 @@ def save(folder: str | Path, name: str, value) -> None:
             value.save(folder / f"{name}.keras")
         elif isinstance(value, np.ndarray) and value.dtype != object:
             np.save(folder / f"{name}.npy", value, allow_pickle=False)
+        elif isinstance(value, keras.callbacks.History):
+            (folder / f"{name}.json").write_text(json.dumps({"type": "History", "value": plain(value.history)}))
+            if isinstance(getattr(value, "model", None), keras.Model):
+                save(folder, f"{name}.model", value.model)
+        elif isinstance(value, (tuple, list)) and any(
+                isinstance(item, (keras.Model, keras.callbacks.History, np.ndarray)) for item in value):
+            (folder / f"{name}.json").write_text(json.dumps({"type": type(value).__name__, "parts": len(value)}))
+            for index, item in enumerate(value):
+                save(folder, f"{name}.{index}", item)
         else:
             (folder / f"{name}.json").write_text(json.dumps({"type": type(value).__name__, "value": plain(value)}))
     except Exception as err:  # the student's value: say what went wrong, never fail the caller
@@ -77,24 +88,31 @@ def resolve(argument, inputs: Path):
     return argument
 
 
-def call_and_save(folder: str | Path, call_id: str, function, args: list, inputs: str | Path) -> None:
-    """Call a student's function on the grader's arguments; save its result (or its error) as ``call_id``."""
+def call_and_save(folder: str | Path, call_id: str, function, args: list, inputs: str | Path,
+                  seed: int | None = None) -> None:
+    """Call a student's function on the grader's arguments (after ``set_seed(seed)`` when a seed is
+    given, so the judge can replay it); save its result (or its error) as ``call_id``."""
     try:
-        result = function(*[resolve(argument, Path(inputs)) for argument in args])
+        args = [resolve(argument, Path(inputs)) for argument in args]
+        if seed is not None:
+            from bncourse.seeding import set_seed
+
+            set_seed(seed)
+        result = function(*args)
     except Exception as err:  # the student's function failed: that is the result the grader judges
         record_error(folder, call_id, f"raised {type(err).__name__}" + (f": {err}" if str(err) else "."))
         return
     save(folder, call_id, result)
 
 
-def calls_code(inputs: str | Path, calls: list[tuple[str, str, str, list]]) -> str:
-    """The code the grader runs in a kernel of its own: make each call ``(folder, id, function, args)``
-    and save its result."""
+def calls_code(inputs: str | Path, calls: list[tuple[str, str, str, list, int | None]]) -> str:
+    """The code the grader runs in a kernel of its own: make each call ``(folder, id, function, args,
+    seed)`` and save its result."""
     return (
         "import bncourse.artifacts as _bncourse_artifacts\n"
-        f"for _folder, _id, _function, _args in {calls!r}:\n"
+        f"for _folder, _id, _function, _args, _seed in {calls!r}:\n"
         f"    if _function in globals():\n"
-        f"        _bncourse_artifacts.call_and_save(_folder, _id, globals()[_function], _args, {str(inputs)!r})\n"
+        f"        _bncourse_artifacts.call_and_save(_folder, _id, globals()[_function], _args, {str(inputs)!r}, _seed)\n"
         f"    else:\n"
         f"        _bncourse_artifacts.record_error(_folder, _id, f'`{{_function}}` is not defined.')\n"
     )
