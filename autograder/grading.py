@@ -211,7 +211,8 @@ class JudgedExecute(Execute):
                 steps.append((None, cell.source))
                 continue
             grade_id = cell.metadata["nbgrader"]["grade_id"]
-            calls = [(str(results / grade_id), call_id, call.function, call.plain_args(), call.seed)
+            calls = [(str(results / grade_id), call_id, call.function, call.plain_args(), call.seed,
+                      call.keep_arg)
                      for call_id, call in self.grading.graded[grade_id].call_ids(grade_id)]
             if calls:
                 steps.append((grade_id, calls_code(inputs, calls)))

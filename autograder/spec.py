@@ -22,6 +22,7 @@ class Call:
     args: tuple
     visible: bool = False  # also run by the visible test in the student's own kernel
     seed: int | None = None  # set_seed(seed) right before the call, for checks that replay it
+    keep_arg: int | None = None  # also save this argument after the call (a model it compiled or trained)
 
     def describe(self) -> str:
         """How the call reads in feedback, e.g. ``glorot_std(784, 256)``."""

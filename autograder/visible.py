@@ -36,7 +36,8 @@ def check(assignment: str, grade_id: str, **objects) -> None:
                 record_error(folder, name, f"`{name}` is not defined.")
         for call_id, call in graded.call_ids(grade_id, visible_only=True):
             if call.function in objects:
-                call_and_save(folder, call_id, objects[call.function], call.plain_args(), inputs, call.seed)
+                call_and_save(folder, call_id, objects[call.function], call.plain_args(), inputs, call.seed,
+                              call.keep_arg)
             else:
                 record_error(folder, call_id, f"`{call.function}` is not defined.")
         message = verdict(graded, grade_id, Artifacts(folder, inputs), visible_only=True)

@@ -30,6 +30,16 @@ def plain(value):
         return {str(key): plain(item) for key, item in value.items()}
     if isinstance(value, np.ndarray) and value.size <= 100_000:
         return value.tolist()
+    import keras
+
+    if isinstance(value, keras.callbacks.Callback):  # its class and settings, e.g. monitor and patience
+        settings = {}
+        for key, item in vars(value).items():
+            try:
+                settings[key] = plain(item)
+            except TypeError:
+                continue
+        return {"class": type(value).__name__, **settings}
     raise TypeError(f"a {type(value).__name__} cannot be handed to the grader")
 
 
@@ -89,9 +99,11 @@ def resolve(argument, inputs: Path):
 
 
 def call_and_save(folder: str | Path, call_id: str, function, args: list, inputs: str | Path,
-                  seed: int | None = None) -> None:
+                  seed: int | None = None, keep_arg: int | None = None) -> None:
     """Call a student's function on the grader's arguments (after ``set_seed(seed)`` when a seed is
-    given, so the judge can replay it); save its result (or its error) as ``call_id``."""
+    given, so the judge can replay it); save its result (or its error) as ``call_id``, and with
+    ``keep_arg`` also that argument as it is after the call (a model the function compiled or
+    trained) as ``<call_id>.arg``."""
     try:
         args = [resolve(argument, Path(inputs)) for argument in args]
         if seed is not None:
@@ -103,16 +115,19 @@ def call_and_save(folder: str | Path, call_id: str, function, args: list, inputs
         record_error(folder, call_id, f"raised {type(err).__name__}" + (f": {err}" if str(err) else "."))
         return
     save(folder, call_id, result)
+    if keep_arg is not None:
+        save(folder, f"{call_id}.arg", args[keep_arg])
 
 
-def calls_code(inputs: str | Path, calls: list[tuple[str, str, str, list, int | None]]) -> str:
+def calls_code(inputs: str | Path, calls: list[tuple[str, str, str, list, int | None, int | None]]) -> str:
     """The code the grader runs in a kernel of its own: make each call ``(folder, id, function, args,
-    seed)`` and save its result."""
+    seed, keep_arg)`` and save its result."""
     return (
         "import bncourse.artifacts as _bncourse_artifacts\n"
-        f"for _folder, _id, _function, _args, _seed in {calls!r}:\n"
+        f"for _folder, _id, _function, _args, _seed, _keep in {calls!r}:\n"
         f"    if _function in globals():\n"
-        f"        _bncourse_artifacts.call_and_save(_folder, _id, globals()[_function], _args, {str(inputs)!r}, _seed)\n"
+        f"        _bncourse_artifacts.call_and_save(_folder, _id, globals()[_function], _args, {str(inputs)!r},\n"
+        f"                                          _seed, _keep)\n"
         f"    else:\n"
         f"        _bncourse_artifacts.record_error(_folder, _id, f'`{{_function}}` is not defined.')\n"
     )

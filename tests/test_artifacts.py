@@ -45,3 +45,17 @@ def test_a_seeded_call_is_replayable(tmp_path):
 
     set_seed(7)
     assert np.array_equal(Artifacts(tmp_path).get("draw"), keras.random.uniform((3,)).numpy())
+
+
+def test_a_kept_argument_is_saved_as_the_call_left_it(tmp_path):
+    """A function that compiles the model it is given returns nothing; the model itself is judged."""
+    small_model().save(tmp_path / "m.keras")
+    call_and_save(tmp_path, "compiled", lambda model: model.compile(optimizer="sgd", loss="mae"),
+                  [{"model": "m.keras"}], tmp_path, keep_arg=0)
+    assert Artifacts(tmp_path).compile_config("compiled.arg")["loss"] == "mae"
+
+
+def test_callbacks_are_saved_as_their_class_and_settings(tmp_path):
+    save(tmp_path, "callbacks", [keras.callbacks.EarlyStopping(monitor="val_loss", patience=4)])
+    [saved] = Artifacts(tmp_path).get("callbacks")
+    assert saved["class"] == "EarlyStopping" and saved["patience"] == 4 and saved["monitor"] == "val_loss"
