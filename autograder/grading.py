@@ -302,10 +302,13 @@ class JudgedExecute(Execute):
                  "missing": self.stopped or "the notebook stopped before this test", "record": self.record or None}
         try:
             out, err = judge.communicate(json.dumps(order) + "\n", timeout=JUDGE_TIMEOUT)
-            found = json.loads(out.strip().splitlines()[-1])
-        except (subprocess.TimeoutExpired, IndexError, ValueError):
+        except subprocess.TimeoutExpired:
             judge.kill()
-            self.log.error("The judge failed on %s: %s", folder, judge.stderr.read()[-2000:] if judge.stderr else "")
+            out, err = "", f"it ran longer than {JUDGE_TIMEOUT} s"
+        try:
+            found = json.loads(out.strip().splitlines()[-1])
+        except (IndexError, ValueError):
+            self.log.error("The judge failed on %s: %s", folder, err[-2000:])
             found = {}
         self.log.info("Judged in %.1f s", time.monotonic() - started)
         for cell in nb.cells:

@@ -15,6 +15,11 @@ SEED = 42
 SEED_ENV = "BNCOURSE_SEED"  # set only by the threshold calibration, to rerun a notebook under other seeds
 
 
+def course_seed() -> int:
+    """The seed `set_seed()` uses: 42, or `$BNCOURSE_SEED` when the calibration sets it."""
+    return int(os.environ.get(SEED_ENV, SEED))
+
+
 def set_seed(seed: int | None = None) -> None:
     """Seed Python, NumPy and TensorFlow and make TensorFlow's ops deterministic.
 
@@ -22,6 +27,6 @@ def set_seed(seed: int | None = None) -> None:
     run after run, on a CPU. Without an argument the seed is 42 (or ``$BNCOURSE_SEED`` when set).
     """
     if seed is None:
-        seed = int(os.environ.get(SEED_ENV, SEED))
+        seed = course_seed()
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
