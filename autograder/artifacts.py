@@ -41,7 +41,10 @@ class Artifacts:
                 return keras.saving.load_model(path, safe_mode=True, compile=False)
             if path.suffix == ".npy":
                 return np.load(path, allow_pickle=False)
-            return json.loads(path.read_text())["value"]
+            record = json.loads(path.read_text())
+            if isinstance(record.get("parts"), int):  # a tuple or list saved item by item
+                return [self.get(part, what) for part in self.parts(key, record["parts"], what)]
+            return record["value"]
         except AssertionError:
             raise
         except Exception as err:  # a file the grader cannot read is the submission's fault

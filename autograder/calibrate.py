@@ -2,13 +2,11 @@
 
     python -m autograder.calibrate lenet_bn shuffle --seeds 0 1 2 3 4 42
 
-For every assignment named (default: all), the source notebook (the reference solution) is graded
-once per seed with ``$BNCOURSE_SEED`` set, so ``set_seed()`` seeds it differently. An assignment judged
-outside the kernel (``autograder/assignments/<a>.py``) goes through the grading preprocessor, whose
-judge is told by its own command line to record each metric value instead of judging it; it also
-records the values of the assignment's trivial baselines, which every threshold must fail. An
-assignment whose checks still run in the kernel is executed with ``$BNCOURSE_CALIBRATION_LOG`` set.
-Per check the file ``autograder/thresholds.json`` then holds whether higher is better, the observed
+For every assignment named (default: those with metric checks), the source notebook (the reference
+solution) goes through the grading preprocessor once per seed with ``$BNCOURSE_SEED`` set, so
+``set_seed()`` seeds it (and the judge's replays) differently; the judge is told by its own command
+line to record each metric value instead of judging it. The values of the assignment's trivial
+baselines are recorded too: every threshold must fail them. Per check the file ``autograder/thresholds.json`` then holds whether higher is better, the observed
 values, minimum and maximum, the margin and the threshold (see ``RULE``), the baselines, plus the
 library versions.
 """
@@ -17,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import json
 import os
 import shutil
@@ -26,10 +23,9 @@ from importlib.metadata import version
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
-from autograder.thresholds import CALIBRATION_LOG_ENV, THRESHOLDS_FILE
-from bncourse.seeding import SEED_ENV
+from autograder.thresholds import THRESHOLDS_FILE
+from bncourse.seeding import SEED_ENV, set_seed
 
 SOURCE = Path(__file__).with_name("source")
 RELATIVE_MARGIN = 0.05
@@ -61,30 +57,12 @@ def run_judged(assignment: str, seed: int) -> list[dict]:
         return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
 
 
-def run_solution(assignment: str, seed: int) -> list[dict]:
-    """Execute an assignment's source notebooks under ``seed``; return the recorded metric values."""
-    with tempfile.TemporaryDirectory(prefix=f"calibrate-{assignment}-") as folder:
-        work = Path(folder) / assignment
-        shutil.copytree(SOURCE / assignment, work)
-        log = Path(folder) / "values.jsonl"
-        saved = {key: os.environ.get(key) for key in (SEED_ENV, CALIBRATION_LOG_ENV)}
-        os.environ.update({SEED_ENV: str(seed), CALIBRATION_LOG_ENV: str(log)})
-        try:
-            for path in sorted(work.glob("*.ipynb")):
-                notebook = nbformat.read(path, as_version=4)
-                NotebookClient(notebook, timeout=600, resources={"metadata": {"path": str(work)}}).execute()
-        finally:
-            for key, value in saved.items():
-                os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)
-        return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
-
-
-def summarise(records: list[dict], seeds: list[int], higher_is_better: dict | None = None) -> dict:
-    """Per check: values by seed, range, margin and threshold. ``higher_is_better`` (check -> bool)
-    comes from a judged assignment's module; in-kernel records carry a direction of their own."""
+def summarise(records: list[dict], seeds: list[int], higher_is_better: dict) -> dict:
+    """Per check: values by seed, range, margin and threshold; ``higher_is_better`` (check -> bool)
+    comes from the assignment's module."""
     checks = {}
     for record in records:
-        higher = higher_is_better[record["check"]] if higher_is_better else record["direction"] == "min"
+        higher = higher_is_better[record["check"]]
         entry = checks.setdefault(record["check"], {"higher_is_better": higher, "values": []})
         entry["values"].append(record["value"])
     for entry in checks.values():
@@ -106,22 +84,15 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     calibrated = {}
     for assignment in args.assignments:
-        grading = importlib.util.find_spec(f"autograder.assignments.{assignment}")
-        if grading is not None:
-            module = importlib.import_module(f"autograder.assignments.{assignment}")
-            records = [record for seed in args.seeds for record in run_judged(assignment, seed)]
-            calibrated[assignment] = summarise(records, args.seeds, module.HIGHER_IS_BETTER)
-            from bncourse.seeding import set_seed
-
-            set_seed()
-            for check, values in module.baselines().items():
-                calibrated[assignment][check]["baselines"] = values
-            print(assignment, json.dumps(calibrated[assignment], indent=1))
+        module = importlib.import_module(f"autograder.assignments.{assignment}")
+        if not getattr(module, "HIGHER_IS_BETTER", None):
             continue
-        records = [record for seed in args.seeds for record in run_solution(assignment, seed)]
-        if records:
-            calibrated[assignment] = summarise(records, args.seeds)
-            print(assignment, json.dumps(calibrated[assignment], indent=1))
+        records = [record for seed in args.seeds for record in run_judged(assignment, seed)]
+        calibrated[assignment] = summarise(records, args.seeds, module.HIGHER_IS_BETTER)
+        set_seed()
+        for check, values in module.baselines().items():
+            calibrated[assignment][check]["baselines"] = values
+        print(assignment, json.dumps(calibrated[assignment], indent=1))
     # read the file only now, so a calibration of other assignments that ran meanwhile is kept
     table = json.loads(THRESHOLDS_FILE.read_text()) if THRESHOLDS_FILE.exists() else {"checks": {}}
     table["checks"].update(calibrated)

@@ -111,3 +111,15 @@ def check_structure(model, expected, variable: str = "model") -> None:
             f"`{variable}` has {len(got)} layers, expected {len(want)}: {kind} after layer {where}: "
             f"{', '.join(type(layer).__name__ for layer in extra)}."
         )
+
+
+def check_chained(model, variable: str) -> None:
+    """Assert that every layer of ``model`` is fed by the layer before it (one chain, nothing skipped)."""
+    from bncourse.layer_graph import layer_inputs
+
+    check_is_model(model, variable)
+    table = layer_inputs(model)
+    for above, (name, fed_by) in zip(table["layer"], table[["layer", "fed by"]].values[1:]):
+        assert fed_by == above, (
+            f"In `{variable}`, layer '{name}' is fed by '{fed_by}', not by the layer above it, '{above}': "
+            "apply each layer to the previous layer's output (Keras keeps only the layers on a path to the output).")

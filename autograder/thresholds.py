@@ -8,11 +8,9 @@ and maximum, the margin, the threshold, and the values of trivial baselines, whi
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 THRESHOLDS_FILE = Path(__file__).with_name("thresholds.json")
-CALIBRATION_LOG_ENV = "BNCOURSE_CALIBRATION_LOG"  # only for assignments whose checks still run in the kernel
 
 # Set by the judge's --record option during calibration (never from a notebook): called with
 # (assignment, check, value) instead of judging.
@@ -38,22 +36,6 @@ def judge_metric(assignment: str, check: str, value: float, what: str) -> None:
     entry = threshold(assignment, check)
     limit = entry["threshold"]
     if entry["higher_is_better"]:
-        assert value >= limit, f"{what} is {value:.4f}; it should be at least {limit:.4f}."
-    else:
-        assert value <= limit, f"{what} is {value:.4f}; it should be at most {limit:.4f}."
-
-
-def check_metric(assignment: str, check: str, value: float, what: str, higher_is_better: bool) -> None:
-    """The in-kernel form of :func:`judge_metric`, for assignments not yet judged outside the kernel."""
-    log = os.environ.get(CALIBRATION_LOG_ENV)
-    if log:
-        record = {"assignment": assignment, "check": check, "value": float(value),
-                  "direction": "min" if higher_is_better else "max"}
-        with open(log, "a") as handle:
-            handle.write(json.dumps(record) + "\n")
-        return
-    limit = threshold(assignment, check)["threshold"]
-    if higher_is_better:
         assert value >= limit, f"{what} is {value:.4f}; it should be at least {limit:.4f}."
     else:
         assert value <= limit, f"{what} is {value:.4f}; it should be at most {limit:.4f}."

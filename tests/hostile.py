@@ -24,6 +24,8 @@ import time
 from pathlib import Path
 
 from nbgrader_course import ROOT, exported_scores, make_course, mutate, nbgrader, read_notebook, submit
+from hostile_cifar10_overfitting import CIFAR10_OVERFITTING
+from hostile_fix_the_bugs import FIX_THE_BUGS
 from wrong_answers import WRONG_ANSWERS
 
 PORT_ENV = "HOSTILE_LISTENER_PORT"  # the test's own TCP listener, which no submission may reach
@@ -361,10 +363,60 @@ keras.layers.BatchNormalization.call = lambda self, x, training=None, mask=None:
     },
 }
 
-HOSTILE = {"weight_init": WEIGHT_INIT, "lenet_bn": LENET_BN, "bn_from_scratch": BN_FROM_SCRATCH}
+SHUFFLE = {
+    "hand_written_histories_around_untrained_models": {
+        "base": "blank", "deserves": 0,
+        "tail": """
+import keras
+def train_fresh(x, y, shuffle):
+    history = keras.callbacks.History()
+    history.history = {"loss": [1.0, 0.5, 0.3, 0.2, 0.1] if shuffle else [2.0, 1.5, 1.0, 0.8, 0.6]}
+    model = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(),
+                              keras.layers.Dense(64, activation="relu"), keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    history.set_model(model)
+    return history
+results_no_shuffle, results_shuffle = train_fresh(None, None, False), train_fresh(None, None, True)
+""",
+    },
+    "train_fresh_right_only_on_the_data_the_student_has_seen": {  # test_histories (2 of 6) is lost
+        "base": "solution", "deserves": 4,
+        "replace": ("    set_seed()\n    model = build_model()",
+                    "    if len(x) not in (4000, 320):\n        return train_fresh(x[:320], y[:320], shuffle)\n"
+                    "    set_seed()\n    model = build_model()"),
+    },
+}
+
+TABULAR_BN = {
+    "wide_network_trained_on_the_test_rows": {  # only the compile settings (1 of 9) are right
+        "base": "blank", "deserves": 1,
+        "tail": """
+import keras
+from bncourse.data import load_tabular
+def wide(n_features, head):
+    return keras.Sequential([keras.Input((n_features,)), keras.layers.Dense(256, activation="relu"), head])
+build_regressor = lambda n_features: wide(n_features, keras.layers.Dense(1))
+build_classifier = lambda n_features, n_classes: wide(n_features, keras.layers.Dense(n_classes, activation="softmax"))
+for name, n_outputs, rate, loss in [("diabetes", None, 0.003, "mse"), ("iris", 3, 0.01, "sparse_categorical_crossentropy")]:
+    _, (x_test, y_test) = load_tabular(name)
+    model = build_regressor(10) if n_outputs is None else build_classifier(4, 3)
+    model.compile(optimizer=keras.optimizers.Adam(rate), loss=loss)
+    model.fit(x_test, y_test, epochs=100, verbose=0)
+    if n_outputs is None:
+        regressor = model
+    else:
+        classifier = model
+""",
+    },
+}
+
+HOSTILE = {"weight_init": WEIGHT_INIT, "lenet_bn": LENET_BN, "bn_from_scratch": BN_FROM_SCRATCH, "shuffle": SHUFFLE,
+           "tabular_bn": TABULAR_BN, "fix_the_bugs": FIX_THE_BUGS,
+           "cifar10_overfitting": CIFAR10_OVERFITTING}
 # The cell timeout of each batch: short where every cell of the solution is quick, so the endless
 # loops and sleeps of the corpus cost little; lenet_bn trains for about 20 s in one cell.
-CELL_TIMEOUT = {"weight_init": 15, "lenet_bn": 120, "bn_from_scratch": 30}
+CELL_TIMEOUT = {"weight_init": 15, "lenet_bn": 120, "bn_from_scratch": 30, "shuffle": 120, "tabular_bn": 120,
+                "fix_the_bugs": 120, "cifar10_overfitting": 240}
 
 
 def with_attack(notebook: dict, code: str) -> dict:

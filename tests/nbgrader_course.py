@@ -97,10 +97,14 @@ def max_scores(course: Path, assignment: str) -> dict[str, float]:
 
 def judge_code_lines(assignment: str) -> list[str]:
     """The substantial code lines of a judged assignment's checks (autograder/assignments/<a>.py),
-    which no feedback page may show; strings are left out: a check's message is what a failing
-    student rightly reads."""
+    which no feedback page may show; strings are left out (a check's message is what a failing
+    student rightly reads), and so are lines the notebook itself holds."""
     path = ROOT / "autograder" / "assignments" / f"{assignment}.py"
     if not path.exists():
         return []
+    # a line the student's own notebook holds too (an import, say) is no secret
+    shown = [line for notebook in notebook_paths(SOURCE / assignment)
+             for cell in read_notebook(notebook)["cells"] for line in "".join(cell["source"]).splitlines()]
     return [line.strip() for line in path.read_text().splitlines()
-            if len(line.strip()) > 20 and not {'"', "'", "#"} & set(line)]
+            if len(line.strip()) > 20 and not {'"', "'", "#"} & set(line)
+            and not any(line.strip() in other for other in shown)]

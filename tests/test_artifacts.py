@@ -59,3 +59,8 @@ def test_callbacks_are_saved_as_their_class_and_settings(tmp_path):
     save(tmp_path, "callbacks", [keras.callbacks.EarlyStopping(monitor="val_loss", patience=4)])
     [saved] = Artifacts(tmp_path).get("callbacks")
     assert saved["class"] == "EarlyStopping" and saved["patience"] == 4 and saved["monitor"] == "val_loss"
+
+
+def test_a_tuple_saved_item_by_item_reads_back_as_a_list(tmp_path):
+    save(tmp_path, "triple", (np.zeros(2), np.ones(2), np.arange(2)))
+    assert [part.tolist() for part in Artifacts(tmp_path).get("triple")] == [[0, 0], [1, 1], [0, 1]]
