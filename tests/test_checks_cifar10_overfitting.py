@@ -5,14 +5,13 @@ from __future__ import annotations
 import keras
 import numpy as np
 import pytest
+
+import judging
 from sklearn.model_selection import train_test_split
 
 from autograder import thresholds
-from autograder.artifacts import Artifacts
 from autograder.assignments import cifar10_overfitting as assignment
 from autograder.evaluate import evaluate_model
-from autograder.judge import verdict
-from bncourse.artifacts import call_and_save, save
 from bncourse.cifar import cifar10_splits
 from bncourse.seeding import set_seed
 
@@ -32,15 +31,10 @@ def parts():
     return {"x_train": x_train, "y_train": y_train, "x_val": x_val, "y_val": y_val}
 
 
+
 def judged(folder, inputs, grade_id, functions=None, variables=None, visible_only=False):
-    """The verdict of one graded cell on artifacts made from ``functions`` and ``variables`` (with
-    ``visible_only``, on the visible calls only, as the notebook's own test runs it)."""
-    graded = assignment.GRADED[grade_id]
-    for name, value in (variables or {}).items():
-        save(folder, name, value)
-    for call_id, call in graded.call_ids(grade_id, visible_only):
-        call_and_save(folder, call_id, functions[call.function], call.plain_args(), inputs, call.seed, call.keep_arg)
-    return verdict(graded, grade_id, Artifacts(folder, inputs), visible_only)
+    """The verdict of one graded cell of cifar10_overfitting."""
+    return judging.judged(assignment, folder, inputs, grade_id, functions, variables, visible_only)
 
 
 def right_split(x, y):

@@ -12,12 +12,11 @@ import os
 import keras
 import numpy as np
 import pytest
+
+import judging
 from sklearn.model_selection import train_test_split
 
-from autograder.artifacts import Artifacts
 from autograder.assignments import fix_the_bugs
-from autograder.judge import verdict
-from bncourse.artifacts import call_and_save, save
 from bncourse.data import load_tabular
 from bncourse.seeding import set_seed
 
@@ -30,14 +29,10 @@ def inputs(tmp_path_factory):
     return folder
 
 
+
 def judged(folder, inputs, grade_id, functions=None, variables=None):
-    """The verdict of one graded cell on artifacts made from ``functions`` and ``variables``."""
-    graded = fix_the_bugs.GRADED[grade_id]
-    for name, value in (variables or {}).items():
-        save(folder, name, value)
-    for call_id, call in graded.call_ids(grade_id):
-        call_and_save(folder, call_id, functions[call.function], call.plain_args(), inputs, call.seed, call.keep_arg)
-    return verdict(graded, grade_id, Artifacts(folder, inputs))
+    """The verdict of one graded cell of fix_the_bugs."""
+    return judging.judged(fix_the_bugs, folder, inputs, grade_id, functions, variables)
 
 
 def fails(message, found):

@@ -6,10 +6,9 @@ import keras
 import numpy as np
 import pytest
 
-from autograder.artifacts import Artifacts
+import judging
+
 from autograder.assignments import lenet_bn
-from autograder.judge import verdict
-from bncourse.artifacts import call_and_save, save
 
 
 @pytest.fixture(scope="module")
@@ -19,14 +18,10 @@ def inputs(tmp_path_factory):
     return folder
 
 
+
 def judged(folder, inputs, grade_id, functions=None, variables=None):
-    """The verdict of one graded cell on artifacts made from ``functions`` and ``variables``."""
-    graded = lenet_bn.GRADED[grade_id]
-    for name, value in (variables or {}).items():
-        save(folder, name, value)
-    for call_id, call in graded.call_ids(grade_id):
-        call_and_save(folder, call_id, functions[call.function], call.plain_args(), inputs)
-    return verdict(graded, grade_id, Artifacts(folder, inputs))
+    """The verdict of one graded cell of lenet_bn."""
+    return judging.judged(lenet_bn, folder, inputs, grade_id, functions, variables)
 
 
 @pytest.mark.parametrize("wrong, message", [

@@ -5,20 +5,15 @@ from __future__ import annotations
 import keras
 import pytest
 
-from autograder.artifacts import Artifacts
+import judging
+
 from autograder.assignments import tabular_bn
-from autograder.judge import verdict
-from bncourse.artifacts import call_and_save, save
+
 
 
 def judged(folder, grade_id, functions=None, variables=None):
-    """The verdict of one graded cell on artifacts made from ``functions`` and ``variables``."""
-    graded = tabular_bn.GRADED[grade_id]
-    for name, value in (variables or {}).items():
-        save(folder, name, value)
-    for call_id, call in graded.call_ids(grade_id):
-        call_and_save(folder, call_id, functions[call.function], call.plain_args(), folder)
-    return verdict(graded, grade_id, Artifacts(folder, folder))
+    """The verdict of one graded cell (the calls of tabular_bn read no inputs)."""
+    return judging.judged(tabular_bn, folder, folder, grade_id, functions, variables)
 
 
 def stack(inputs, chained=True, batch_norm=True):
