@@ -60,10 +60,13 @@ def test_blank_student_version_fails_every_test(course, assignment):
 
 
 @pytest.fixture(scope="module")
-def graded(course):
+def graded(course, request):
     """``graded(assignment)``: the exported scores once the assignment's solution, blank version and
-    wrong answers are autograded (done on first use, so ``-k <assignment>`` grades that one only)."""
+    the wrong answers whose tests were selected are autograded (done on first use, so ``-k`` grades
+    only what it selects)."""
     done = set()
+    selected = {(item.callspec.params["assignment"], item.callspec.params["name"]) for item in request.session.items
+                if getattr(item, "originalname", "") == "test_wrong_answer_loses_exactly_its_checks"}
 
     def grade(assignment):
         if assignment not in done:
@@ -72,6 +75,8 @@ def graded(course):
             submit(course, "solution", assignment, solution)
             submit(course, "blank", assignment, blank)
             for name, wrong in WRONG_ANSWERS.get(assignment, {}).items():
+                if (assignment, name) not in selected:
+                    continue
                 submit(course, name, assignment,
                        {nb: mutate(notebook, wrong["edits"]) for nb, notebook in solution.items()})
             nbgrader(course, "autograde", assignment, "--create")
