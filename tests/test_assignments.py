@@ -96,10 +96,10 @@ def test_solution_scores_full_marks_and_blank_zero(course, graded, assignment):
     assert scores[(assignment, "blank")] == 0
 
 
-# The wrong answers of the two assignments that take longest to grade (about 20 minutes together on
-# 2 cores) form the extended tier, `python -m pytest -m extended`; their checks' failures on these
-# answers are also shown by the fast unit tests (tests/test_checks_<assignment>.py).
-EXTENDED = {"cifar10_overfitting", "fix_the_bugs"}
+# The wrong answers of the assignments that take long to grade (about 30 minutes together on 2 cores)
+# form the extended tier, `python -m pytest -m extended`; their checks' failures on such answers are
+# also shown by the fast unit tests (tests/test_checks_<assignment>.py).
+EXTENDED = {"cifar10_overfitting", "fix_the_bugs", "lenet_bn", "shuffle", "tabular_bn"}
 WRONG = [pytest.param(a, name, marks=pytest.mark.extended) if a in EXTENDED else (a, name)
          for a, answers in WRONG_ANSWERS.items() for name in answers]
 
