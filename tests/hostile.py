@@ -371,8 +371,7 @@ import keras
 def train_fresh(x, y, shuffle):
     history = keras.callbacks.History()
     history.history = {"loss": [1.0, 0.5, 0.3, 0.2, 0.1] if shuffle else [2.0, 1.5, 1.0, 0.8, 0.6]}
-    model = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(),
-                              keras.layers.Dense(64, activation="relu"), keras.layers.Dense(10, activation="softmax")])
+    model = build_model()  # the notebook's own network, never trained
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     history.set_model(model)
     return history
