@@ -17,9 +17,10 @@ class Artifacts:
     """The artifacts of one graded cell: ``folder/<key>.keras|.npy|.json|.error``."""
 
     def __init__(self, folder: str | Path, inputs: str | Path | None = None,
-                 missing: str = "the notebook stopped before this test"):
+                 missing: str = "the notebook stopped before this test", reference: str | Path | None = None):
         self.folder = Path(folder)
         self.inputs = None if inputs is None else Path(inputs)  # what the grader gave the calls
+        self.reference = None if reference is None else Path(reference)  # the grader's own runs, judge-only
         self.missing = missing
 
     def _path(self, key: str, what: str) -> Path:

@@ -7,6 +7,9 @@ expected, so nbgrader's feedback tells the student exactly what to fix.
 from __future__ import annotations
 
 import keras
+import numpy as np
+
+RTOL, ATOL = 1e-4, 1e-6  # a replayed training agrees with the original to float32 round-off
 
 # Layer settings compared when both layers have them; each maps to how it reads in a message.
 SETTINGS = {
@@ -123,3 +126,12 @@ def check_chained(model, variable: str) -> None:
         assert fed_by == above, (
             f"In `{variable}`, layer '{name}' is fed by '{fed_by}', not by the layer above it, '{above}': "
             "apply each layer to the previous layer's output (Keras keeps only the layers on a path to the output).")
+
+
+def same_weights(found, reference) -> bool:
+    """Whether two models (or two lists of weight arrays) hold the same weights, to the round-off of a
+    replayed training."""
+    mine = found.get_weights() if hasattr(found, "get_weights") else list(found)
+    theirs = reference.get_weights() if hasattr(reference, "get_weights") else list(reference)
+    return len(mine) == len(theirs) and all(
+        np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=RTOL, atol=ATOL) for a, b in zip(mine, theirs))

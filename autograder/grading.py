@@ -18,7 +18,9 @@ module in ``autograder/assignments/`` still run their test cells in the (sandbox
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -70,6 +72,9 @@ class JudgedExecute(Execute):
     max_output_chars = Integer(20_000, help="characters of output kept per cell").tag(config=True)
     memory_limit = Integer(MEMORY_LIMIT, help="bytes of address space per kernel").tag(config=True)
     record = Unicode("", help="calibration only: file the judge records metric values in").tag(config=True)
+    reference_cache = Unicode("", help=(
+        "folder of the grader's reference runs, made once per machine (default: ~/.cache/bncourse-grader); "
+        "no student kernel can see it")).tag(config=True)
 
     _made: dict = {}  # folders written once per process: "public" data, each assignment's call inputs
 
@@ -95,6 +100,7 @@ class JudgedExecute(Execute):
                 # the judge starts now (it spends seconds importing Keras) and the student's functions
                 # are called in a second kernel while the notebook runs: both only wait for their inputs
                 inputs = self.call_inputs(assignment)
+                self.reference = self.reference_runs(assignment)
                 (scratch / "judged").mkdir()
                 judge = self.start_judge(scratch / "judged", inputs)
                 calls = threading.Thread(target=self.run_calls, args=(self.call_steps(nb, scratch / "calls", inputs),
@@ -205,7 +211,9 @@ class JudgedExecute(Execute):
         results.mkdir()
         steps = []
         for cell in nb.cells:
-            if cell.cell_type != "code":
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            # a locked cell's source is the grader's (nbgrader restores it): one that only trains can go
+            if cell.cell_type != "code" or (meta.get("locked") and meta.get("grade_id") in self.grading.calls_skip):
                 continue
             if not is_graded_test(cell):
                 steps.append((None, cell.source))
@@ -278,10 +286,44 @@ class JudgedExecute(Execute):
             self._made[assignment] = folder
         return self._made[assignment]
 
+    def reference_runs(self, assignment: str) -> Path | None:
+        """The folder of the assignment's reference runs (None when it has none): made by the judge once
+        per machine, kept under a name that changes with the grader's code, the data, the seed and the
+        library versions."""
+        if self.grading.prepare_reference is None:
+            return None
+        from importlib.metadata import version
+
+        from bncourse import seeding
+
+        key = hashlib.sha256()
+        for path in sorted([*GRADER_DIR.rglob("*.py"), *Path(seeding.__file__).parent.glob("*.py"),
+                            Path(seeding.__file__).parent / "checksums.json"]):
+            key.update(path.read_bytes())
+        key.update(f"{seeding.course_seed()} {version('keras')} {version('tensorflow')}".encode())
+        root = Path(self.reference_cache or Path.home() / ".cache" / "bncourse-grader")
+        folder = root / f"{assignment}-{key.hexdigest()[:16]}"
+        if not (folder / "done").is_file():
+            root.mkdir(parents=True, exist_ok=True)
+            started, work = time.monotonic(), Path(tempfile.mkdtemp(prefix=f".{assignment}-", dir=root))
+            done = self.judge_process(["reference", assignment, str(work)], [], [work])
+            if done.returncode != 0:
+                shutil.rmtree(work, ignore_errors=True)
+                raise RuntimeError(f"The grader could not make the reference runs of {assignment}: {done.stderr[-2000:]}")
+            (work / "done").write_text("")
+            work.chmod(0o755)
+            try:
+                os.rename(work, folder)  # another grading process may have made it meanwhile: keep one
+            except OSError:
+                shutil.rmtree(work, ignore_errors=True)
+            self.log.info("Made the reference runs of %s in %.1f s", assignment, time.monotonic() - started)
+        return folder
+
     def start_judge(self, judged: Path, inputs: Path) -> subprocess.Popen:
         """Start the judge in its read-only sandbox; it loads Keras, then waits for its orders on stdin."""
         writable = [Path(self.record).parent] if self.record else []
-        return self.judge_process(["serve"], [judged, inputs], writable, wait=True)
+        readonly = [judged, inputs, *([self.reference] if self.reference else [])]
+        return self.judge_process(["serve"], readonly, writable, wait=True)
 
     def judge_cells(self, nb, judge, assignment: str, folder: Path, scratch: Path, inputs: Path) -> None:
         """Gather the declared artifacts, give them to the judge, write its verdicts into the graded cells."""
@@ -299,6 +341,7 @@ class JudgedExecute(Execute):
                                 and not path.is_symlink():
                             shutil.copyfile(path, judged / grade_id / path.name)
         order = {"assignment": assignment, "artifacts": str(judged), "inputs": str(inputs),
+                 "reference": str(self.reference) if self.reference else None,
                  "missing": self.stopped or "the notebook stopped before this test", "record": self.record or None}
         try:
             out, err = judge.communicate(json.dumps(order) + "\n", timeout=JUDGE_TIMEOUT)

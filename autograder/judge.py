@@ -6,8 +6,9 @@ of its own, read-only, and reads its verdicts from standard output:
 
     python -m autograder.judge serve                              # then one JSON order on stdin
     python -m autograder.judge inputs <assignment> <folder>      # write the inputs the calls receive
+    python -m autograder.judge reference <assignment> <folder>   # write the grader's reference runs
 
-``serve`` loads Keras, then reads one order ``{"assignment", "artifacts", "inputs", "missing", "record"}``
+``serve`` loads Keras, then reads one order ``{"assignment", "artifacts", "inputs", "reference", "missing", "record"}``
 (``record``: calibration only, a file to record each metric value in instead of judging it) and prints
 one JSON object: ``{grade_id: null (passed) or "the sentence that says why not"}``.
 """
@@ -34,13 +35,15 @@ def verdict(graded: spec.Graded, grade_id: str, artifacts: Artifacts, visible_on
     return None
 
 
-def verdicts(assignment: str, artifacts: Path, inputs: Path, missing: str) -> dict:
+def verdicts(assignment: str, artifacts: Path, inputs: Path, missing: str, reference: Path | None = None) -> dict:
     """Every graded cell's verdict."""
     from bncourse.seeding import set_seed
 
     set_seed()
     grading = spec.load(assignment)
-    return {grade_id: verdict(graded, grade_id, Artifacts(artifacts / grade_id, inputs, missing))
+    if grading.prepare_reference is not None and (reference is None or not (reference / "done").is_file()):
+        raise RuntimeError(f"{assignment} is judged against the grader's reference runs, and there are none")
+    return {grade_id: verdict(graded, grade_id, Artifacts(artifacts / grade_id, inputs, missing, reference))
             for grade_id, graded in grading.graded.items()}
 
 
@@ -57,7 +60,8 @@ def serve() -> dict:
                 handle.write(json.dumps({"assignment": assignment, "check": check, "value": value}) + "\n")
 
         thresholds.recorder = record
-    return verdicts(order["assignment"], Path(order["artifacts"]), Path(order["inputs"]), order["missing"])
+    reference = Path(order["reference"]) if order.get("reference") else None
+    return verdicts(order["assignment"], Path(order["artifacts"]), Path(order["inputs"]), order["missing"], reference)
 
 
 def main(argv=None) -> None:
@@ -65,20 +69,22 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve")
-    inputs = commands.add_parser("inputs")
-    inputs.add_argument("assignment")
-    inputs.add_argument("folder", type=Path)
+    for command in ("inputs", "reference"):
+        writer = commands.add_parser(command)
+        writer.add_argument("assignment")
+        writer.add_argument("folder", type=Path)
     args = parser.parse_args(argv)
     if args.command == "serve":
         print(json.dumps(serve()))
     else:
         grading = spec.load(args.assignment)
         args.folder.mkdir(parents=True, exist_ok=True)
-        if grading.prepare_inputs is not None:
+        prepare = grading.prepare_inputs if args.command == "inputs" else grading.prepare_reference
+        if prepare is not None:
             from bncourse.seeding import set_seed
 
             set_seed()
-            grading.prepare_inputs(args.folder)
+            prepare(args.folder)
     sys.stdout.flush()
 
 

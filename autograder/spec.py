@@ -55,10 +55,13 @@ class Graded:
 
 @dataclass(frozen=True)
 class Assignment:
-    """An assignment's grading: its graded cells and the writer of the inputs its calls read."""
+    """An assignment's grading: its graded cells, the writer of the inputs its calls read, and the
+    writer of the grader's own reference runs (judge-only files, made once per machine and cached)."""
 
     graded: dict
     prepare_inputs: Callable | None = None
+    prepare_reference: Callable | None = None
+    calls_skip: tuple[str, ...] = ()  # locked cells that only train: the calls kernel does not run them
 
 
 def load(assignment: str) -> Assignment | None:
@@ -69,4 +72,6 @@ def load(assignment: str) -> Assignment | None:
         if err.name != f"autograder.assignments.{assignment}":
             raise
         return None
-    return Assignment(graded=module.GRADED, prepare_inputs=getattr(module, "prepare_inputs", None))
+    return Assignment(graded=module.GRADED, prepare_inputs=getattr(module, "prepare_inputs", None),
+                      prepare_reference=getattr(module, "prepare_reference", None),
+                      calls_skip=getattr(module, "CALLS_SKIP", ()))

@@ -32,9 +32,9 @@ def parts():
 
 
 
-def judged(folder, inputs, grade_id, functions=None, variables=None, visible_only=False):
+def judged(folder, inputs, grade_id, functions=None, variables=None, visible_only=False, reference=None):
     """The verdict of one graded cell of cifar10_overfitting."""
-    return judging.judged(assignment, folder, inputs, grade_id, functions, variables, visible_only)
+    return judging.judged(assignment, folder, inputs, grade_id, functions, variables, visible_only, reference)
 
 
 def right_split(x, y):
@@ -278,3 +278,48 @@ def test_test_accuracy_checks_the_reported_values_and_judges_the_private_rows(tm
     x, y = assignment.test_rows(private=True)
     assert len(y) == 466 and recorded == [
         ("cifar10_overfitting", "test_accuracy", evaluate_model(model, x, y, "classification")["accuracy"])]
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory, history_baseline, improved_run):
+    """A reference folder in the format of prepare_reference, holding the small runs above (the real one
+    trains for a minute: the autograde of the solution shows that it matches an honest notebook)."""
+    from bncourse.artifacts import save
+
+    folder = tmp_path_factory.mktemp("reference")
+    save(folder, "baseline", history_baseline)
+    save(folder, "improved", improved_run["history_improved"])
+    save(folder, "best", improved_run["best_model"])
+    (folder / "done").write_text("")
+    return folder
+
+
+def test_a_run_that_is_not_the_graders_own_earns_nothing(tmp_path, inputs, parts, history_baseline, improved_run,
+                                                         reference):
+    """Judged against the grader's reference runs, the runs themselves pass; a self-consistent run of
+    another model (or a History written for it) fails every check that uses it, with the same advice."""
+    def run(name, grade_id, **variables):
+        return judged(tmp_path / name, inputs, grade_id, {"compile_and_fit": make_compile_and_fit(parts)},
+                      variables, visible_only=True, reference=reference)
+
+    assert run("improved", "test_improved_training", **improved_run) is None
+    assert run("baseline-history", "test_baseline_history", history_baseline=history_baseline, **parts) is None
+    # the forger's run: a model trained honestly, but not the prescribed one, with a consistent History
+    path = str(tmp_path / "other.keras")
+    set_seed(11)
+    other = assignment.probe_model()
+    history = make_compile_and_fit(parts)(other, 2, 3e-3, make_callbacks(path))
+    best = keras.models.load_model(path)
+    forged = {**improved_run, "history_improved": history, "best_model": best, "checkpoint_model": best}
+    assert "the grader reran it" in run("forged", "test_improved_training", **forged)
+    assert "best_model is not the model" in run("gap", "test_gap", baseline=history_baseline.model,
+                                                best_model=best, **parts)
+    assert "best_model is not the model" in run("accuracy", "test_test_accuracy", best_model=best,
+                                                test_loss=1.0, test_accuracy=0.5)
+    assert "baseline is not the model" in run("baseline", "test_gap", baseline=best,
+                                              best_model=improved_run["best_model"], **parts)
+    set_seed(12)
+    retrained = assignment.probe_model()
+    again = make_compile_and_fit(parts)(retrained, 10, 1e-3)
+    assert "history_baseline is not the History" in run("baseline-other", "test_baseline_history",
+                                                          history_baseline=again, **parts)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.checks import check_structure
+from autograder.artifacts import Artifacts
+from autograder.checks import RTOL, check_structure, same_weights
 from autograder.evaluate import evaluate_model
 from autograder.spec import Call, Graded
 from autograder.thresholds import judge_metric
@@ -50,6 +51,20 @@ def test_rows(private: bool) -> tuple:
         _, (x, y) = load_cifar10()
         x, y = x[:PUBLIC_TEST_ROWS["cifar10"]], y[:PUBLIC_TEST_ROWS["cifar10"]]
     return scaled(x), y.ravel()
+
+
+def expected_baseline():
+    """The plain CNN of the notebook's locked cell (build_baseline), built by the grader."""
+    import keras
+
+    layers = keras.layers
+    return keras.Sequential([
+        keras.Input((32, 32, 3)),
+        layers.Conv2D(16, 3, padding="same", activation="relu"), layers.MaxPooling2D(2),
+        layers.Conv2D(32, 3, padding="same", activation="relu"), layers.MaxPooling2D(2),
+        layers.Conv2D(64, 3, padding="same", activation="relu"),
+        layers.Flatten(), layers.Dense(256, activation="relu"), layers.Dense(10, activation="softmax"),
+    ])
 
 
 def expected_improved():
@@ -96,6 +111,47 @@ def prepare_inputs(folder: Path) -> None:
         np.save(folder / f"split_y_{name}.npy", y[chosen], allow_pickle=False)
     seeding.set_seed(0)
     probe_model().save(folder / "probe.keras")
+
+
+def prescribed_callbacks(path: Path) -> list:
+    """The callbacks of Task 4, as the table sets them, saving to ``path``."""
+    import keras
+
+    return [keras.callbacks.EarlyStopping(**CALLBACK_SETTINGS["EarlyStopping"]),
+            keras.callbacks.ReduceLROnPlateau(**CALLBACK_SETTINGS["ReduceLROnPlateau"]),
+            keras.callbacks.ModelCheckpoint(str(path), **CALLBACK_SETTINGS["ModelCheckpoint"])]
+
+
+def prepare_reference(folder: Path) -> None:
+    """The notebook's two trainings as the tasks prescribe them, run by the grader from ``set_seed()``:
+    the baseline (History and model) and the regularised model (History, model, and its checkpoint)."""
+    from sklearn.model_selection import train_test_split
+
+    from bncourse import seeding
+    from bncourse.artifacts import save
+
+    x, y = course_training()
+    x_train, x_val, y_train, y_val = train_test_split(x, y, test_size=0.2, stratify=y, random_state=0)
+    for name, build, epochs, learning_rate in (("baseline", expected_baseline, BASELINE_EPOCHS, 1e-3),
+                                               ("improved", expected_improved, MAX_IMPROVED_EPOCHS,
+                                                IMPROVED_LEARNING_RATE)):
+        seeding.set_seed()
+        model = build()
+        callbacks = prescribed_callbacks(folder / "best.keras") if name == "improved" else []
+        save(folder, name, fit(model, x_train, y_train, x_val, y_val, epochs, learning_rate, callbacks))
+
+
+def reference_runs(artifacts) -> Artifacts | None:
+    """The grader's own runs of the notebook's trainings (None only in the student's visible test)."""
+    return None if artifacts.reference is None else Artifacts(artifacts.reference)
+
+
+def check_is_reference(artifacts, key: str, reference_key: str, what: str, how: str) -> None:
+    """The model ``key`` holds the weights of the grader's own run ``reference_key`` (when it has one)."""
+    reference = reference_runs(artifacts)
+    if reference is not None:
+        assert same_weights(artifacts.get(key, what), reference.get(reference_key)), (
+            f"{what} is not the model that the prescribed training gives (the grader reran it from set_seed()): {how}.")
 
 
 def image_keys(x: np.ndarray) -> list[str]:
@@ -199,17 +255,14 @@ def optimizer_steps(artifacts, key: str) -> int | None:
         return None
 
 
-def replay_fit(model, x_train, y_train, x_val, y_val, epochs: int, learning_rate: float, seed: int):
-    """What compile_and_fit prescribes, run by the grader on the same starting weights and seed."""
+def fit(model, x_train, y_train, x_val, y_val, epochs: int, learning_rate: float, callbacks=()):
+    """What compile_and_fit prescribes, run by the grader: the History."""
     import keras
 
-    from bncourse import seeding
-
-    seeding.set_seed(seed)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     return model.fit(x_train, y_train, epochs=epochs, batch_size=BATCH_SIZE, validation_data=(x_val, y_val),
-                     verbose=0).history
+                     callbacks=list(callbacks), verbose=0)
 
 
 def check_fit_call(artifacts, call_id: str, call, parts: tuple) -> None:
@@ -238,17 +291,24 @@ def check_fit_call(artifacts, call_id: str, call, parts: tuple) -> None:
     trained = artifacts.get(f"{call_id}.model", what)
     import keras
 
+    from bncourse import seeding
+
     model = keras.saving.load_model(artifacts.inputs / call.args[0]["model"], safe_mode=True, compile=False)
-    replayed = replay_fit(model, *parts, epochs=epochs, learning_rate=learning_rate, seed=call.seed)
-    weights, expected = trained.get_weights(), model.get_weights()
-    same = len(weights) == len(expected) and all(
-        a.shape == b.shape and np.allclose(a, b, rtol=1e-4, atol=1e-6) for a, b in zip(weights, expected))
-    assert same, (f"{what} did not train the model as prescribed (the grader reran it): compile with Adam, "
+    seeding.set_seed(call.seed)
+    replayed = fit(model, *parts, epochs=epochs, learning_rate=learning_rate).history
+    assert same_weights(trained, model), (f"{what} did not train the model as prescribed (the grader reran it): compile with Adam, "
                   "sparse categorical cross-entropy and 'accuracy', then fit on x_train, y_train with "
                   "batch_size=64, validation_data=(x_val, y_val) and the given callbacks.")
     for key in ("loss", "val_loss"):
         assert np.allclose(history[key], replayed[key], rtol=1e-3), (
             f"The {key} that {what} reports is not what its training gave: return the History that fit returns.")
+
+
+# how to get each training right, for the messages of the checks that compare with the grader's own runs
+BASE_HOW = "call set_seed(), then train build_baseline() with compile_and_fit(baseline, epochs=10)"
+IMP_HOW = ("call set_seed(), build improved with build_improved(), train it with compile_and_fit(improved, "
+           "epochs=12, learning_rate=3e-3, callbacks=make_callbacks(checkpoint_path)) and load best_model from "
+           "checkpoint_path")
 
 
 def check_baseline_history(artifacts, calls):
@@ -269,6 +329,13 @@ def check_baseline_history(artifacts, calls):
         f"{found['loss']:.4f}: keep the History that compile_and_fit returns.")
     for call_id, call in calls:
         check_fit_call(artifacts, call_id, call, parts)
+    reference = reference_runs(artifacts)
+    if reference is not None:
+        want = reference.history("baseline")
+        assert all(np.allclose(history[key], want[key], rtol=RTOL) for key in ("loss", "val_loss")), (
+            "history_baseline is not the History that the baseline's training gives (the grader reran it): "
+            f"{BASE_HOW}.")
+        check_is_reference(artifacts, "history_baseline.model", "baseline.model", "history_baseline's model", BASE_HOW)
 
 
 def check_improved(artifacts, calls):
@@ -303,7 +370,8 @@ def check_callbacks(artifacts, calls):
 
 def check_improved_training(artifacts, calls):
     """improved was trained with compile_and_fit and the callbacks for at most 12 epochs at 3e-3; best_model
-    is the checkpoint, and its loss on x_val (evaluated by the grader) is the best epoch's."""
+    is the checkpoint, and its loss on x_val (evaluated by the grader) is the best epoch's; the History and
+    best_model are those of the grader's own run of the same training."""
     history = saved_history(artifacts, "history_improved")
     assert "learning_rate" in history and "val_loss" in history, (
         "history_improved has no learning_rate or val_loss: train with compile_and_fit and make_callbacks(checkpoint_path).")
@@ -331,11 +399,21 @@ def check_improved_training(artifacts, calls):
     assert np.isclose(best_loss, min(history["val_loss"]), rtol=1e-3), (
         f"best_model has a validation loss of {best_loss:.4f}, but the best epoch had {min(history['val_loss']):.4f}: "
         "the checkpoint should hold the epoch with the lowest validation loss.")
+    reference = reference_runs(artifacts)
+    if reference is not None:
+        want = reference.history("improved")
+        assert len(want["loss"]) == epochs and all(
+            np.allclose(history[key], want[key], rtol=RTOL) for key in ("loss", "val_loss")), (
+            f"history_improved is not the History that Task 5's training gives (the grader reran it): {IMP_HOW}.")
+        check_is_reference(artifacts, "best_model", "best", "best_model", IMP_HOW)
 
 
 def check_gap(artifacts, calls):
-    """The grader evaluates baseline and best_model on both parts: the baseline overfits, best_model less."""
+    """The grader evaluates baseline and best_model (its own runs of them) on both parts: the baseline
+    overfits, best_model less."""
     x_train, y_train, x_val, y_val = notebook_parts(artifacts)
+    check_is_reference(artifacts, "baseline", "baseline.model", "baseline", BASE_HOW)
+    check_is_reference(artifacts, "best_model", "best", "best_model", IMP_HOW)
     gaps = {}
     for name in ("baseline", "best_model"):
         model = artifacts.get(name)
@@ -355,6 +433,7 @@ def check_gap(artifacts, calls):
 def check_test_accuracy(artifacts, calls):
     """test_loss and test_accuracy are best_model's on the notebook's test images; on the test images the
     notebook never had, the grader's evaluation of best_model must reach the calibrated threshold."""
+    check_is_reference(artifacts, "best_model", "best", "best_model", IMP_HOW)
     model = artifacts.get("best_model")
     reported = {}
     for name in ("test_loss", "test_accuracy"):
@@ -385,6 +464,9 @@ def baselines() -> dict:
 
 
 HIGHER_IS_BETTER = {"test_accuracy": True}
+
+# the notebook's baseline training: no call needs it, so the kernel that makes the calls skips it
+CALLS_SKIP = ("train_baseline",)
 
 SPLIT_CALLS = (
     Call("split", ({"array": "split_x_visible.npy", "label": "300 images"},

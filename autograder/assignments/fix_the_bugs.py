@@ -15,10 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.checks import check_is_model, check_structure
+from autograder.checks import ATOL, RTOL, check_is_model, check_structure, same_weights
 from autograder.spec import Call, Graded
 
-RTOL, ATOL = 1e-4, 1e-6  # a replayed training agrees to float32 round-off
 CHECKPOINT_FOLDER = "/tmp/fix_the_bugs-checkpoints"  # in the grading sandbox a private /tmp
 
 # Task 4: four predictions of which three are right, with their sparse categorical cross-entropy
@@ -126,13 +125,6 @@ def load_input(artifacts, argument):
     if isinstance(argument, dict) and "array" in argument:
         return np.load(artifacts.inputs / argument["array"], allow_pickle=False)
     return argument
-
-
-def same_weights(model, reference) -> bool:
-    """Whether two models hold the same weights, to the round-off of a replayed training."""
-    mine, theirs = model.get_weights(), reference.get_weights()
-    return len(mine) == len(theirs) and all(
-        a.shape == b.shape and np.allclose(a, b, rtol=RTOL, atol=ATOL) for a, b in zip(mine, theirs))
 
 
 def same_series(found, wanted) -> bool:
@@ -438,12 +430,6 @@ def checkpoint_run(artifacts, call):
     return REPLAYS[key]
 
 
-def close(weights, reference) -> bool:
-    """Whether two lists of weight arrays agree."""
-    return len(weights) == len(reference) and all(
-        a.shape == b.shape and np.allclose(a, b, rtol=RTOL, atol=ATOL) for a, b in zip(weights, reference))
-
-
 def check_checkpoint(artifacts, calls):
     """train_with_checkpoint returns the History of the prescribed training and the model of its epoch
     with the lowest validation loss, in every run (another seed, other epochs, another folder)."""
@@ -464,8 +450,8 @@ def check_checkpoint(artifacts, calls):
             f"{what}: the History is not that of the prescribed training: keep fit(x, y, epochs=epochs, "
             "batch_size=16, validation_split=0.2, callbacks=[checkpoint]) as it is.")
         epoch = int(np.argmin(losses))
-        if not close(best.get_weights(), weights[epoch]):
-            assert not close(best.get_weights(), weights[-1]), (
+        if not same_weights(best, weights[epoch]):
+            assert not same_weights(best, weights[-1]), (
                 f"{what} returns the model of the last epoch, not that of epoch {epoch + 1}, whose validation loss "
                 f"{losses[epoch]:.4f} was the lowest: load the best model back from its checkpoint file.")
             raise AssertionError(

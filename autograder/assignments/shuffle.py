@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from autograder.checks import RTOL, same_weights
 from autograder.spec import Call, Graded
 
 ROWS = 4000  # the notebook's experiment: the first 4,000 training digits
@@ -89,9 +90,7 @@ def check_run(artifacts, key: str, what: str, replayed) -> list[float]:
     found = history.get("loss", [])
     assert len(found) == EPOCHS, f"{what} should hold {EPOCHS} epochs, not {len(found)}."
     model = artifacts.get(f"{key}.model", f"{what}'s model")
-    same_weights = len(model.get_weights()) == len(weights) and all(
-        a.shape == b.shape and np.allclose(a, b, rtol=1e-4, atol=1e-6) for a, b in zip(model.get_weights(), weights))
-    assert np.allclose(found, losses, rtol=1e-4) and same_weights, (
+    assert np.allclose(found, losses, rtol=RTOL) and same_weights(model, weights), (
         f"The losses or final weights of {what} are not those of a fresh run that the grader replays: call "
         "set_seed() right before building each new model with build_model(), compile it with Adam and the sparse "
         "categorical cross-entropy, and fit 5 epochs in batches of 32 with the given shuffle.")
