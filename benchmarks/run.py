@@ -1,7 +1,7 @@
 """Measure the course's speed and memory on this machine and print the figures as Markdown tables.
 
     python benchmarks/run.py                 # chapters, the whole book build, every assignment
-    python benchmarks/run.py --only chapters # or: book, assignments, corpus
+    python benchmarks/run.py --only chapters # or: book, assignments, corpus, class
 
 Budgets (2 CPU cores): a chapter executes in at most 120 s; an assignment autogrades in at most 60 s.
 Each measurement runs in its own child process; its peak memory is the largest resident set of that
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 from book_pages import toc_files  # noqa: E402
 from hostile import HOSTILE, grade_corpus, max_scores_from_source  # noqa: E402
-from nbgrader_course import (  # noqa: E402
+from autograder.course import (  # noqa: E402
     ASSIGNMENTS, judge_code_lines, make_course, notebook_paths, read_notebook, submit,
 )
 
@@ -120,16 +120,49 @@ def bench_corpus() -> None:
         print(f"all: {submissions} submissions in {sum(found['seconds'].values()):.0f} s")
 
 
+def bench_class(count: int = 24, assignment: str = "weight_init") -> None:
+    """Grade one batch of ``count`` submissions sequentially (plain nbgrader autograde) and with
+    `python -m autograder.grade` on every core, each way in a fresh copy of the same course."""
+    import shutil
+
+    from wrong_answers import WRONG_ANSWERS
+    from autograder.course import mutate
+
+    with tempfile.TemporaryDirectory() as folder:
+        template = make_course(Path(folder) / "template", [assignment])
+        notebook = f"{assignment}.ipynb"
+        solution = read_notebook(template / "solutions" / assignment / notebook)
+        blank = read_notebook(template / "exercises" / assignment / notebook)
+        kinds = [solution, blank, *(mutate(solution, wrong["edits"]) for wrong in WRONG_ANSWERS[assignment].values())]
+        for index in range(count):
+            submit(template, f"student{index:03d}", assignment, {notebook: kinds[index % len(kinds)]})
+        runs = {"nbgrader autograde (one at a time)": [sys.executable, "-m", "nbgrader", "autograde", assignment,
+                                                       "--create"],
+                "autograder.grade, 2 workers x 1 thread": [sys.executable, "-m", "autograder.grade", assignment,
+                                                           "--workers", "2", "--threads", "1"],
+                "autograder.grade, 1 worker x 2 threads": [sys.executable, "-m", "autograder.grade", assignment,
+                                                           "--workers", "1", "--threads", "2"]}
+        print(f"\n| {count} submissions of {assignment} | seconds | per submission | speed-up |")
+        print("| --- | ---: | ---: | ---: |")
+        first = None
+        for index, (name, command) in enumerate(runs.items()):
+            course = Path(folder) / f"run{index}"
+            shutil.copytree(template, course)
+            seconds, _ = measured(command, cwd=course)
+            first = first or seconds
+            print(f"| {name} | {seconds:.0f} | {seconds / count:.1f} | {first / seconds:.2f}x |")
+
+
 def main() -> None:
     """Run the benchmarks asked for and print where they ran."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["chapters", "book", "assignments", "corpus"])
+    parser.add_argument("--only", choices=["chapters", "book", "assignments", "corpus", "class"])
     args = parser.parse_args()
     if not os.environ.get("BNCOURSE_DATA"):
         print("note: BNCOURSE_DATA is not set; the loaders will use the keras cache", file=sys.stderr)
     print(f"Machine: {os.cpu_count()} CPU cores, Python {sys.version.split()[0]}\n")
     runs = {"chapters": bench_chapters, "book": bench_book, "assignments": bench_assignments,
-            "corpus": bench_corpus}
+            "corpus": bench_corpus, "class": bench_class}
     for name, run in runs.items():
         if args.only in (None, name):
             run()

@@ -23,7 +23,7 @@ import threading
 import time
 from pathlib import Path
 
-from nbgrader_course import ROOT, exported_scores, make_course, mutate, nbgrader, read_notebook, submit
+from autograder.course import ROOT, exported_scores, make_course, mutate, nbgrader, read_notebook, submit
 from hostile_cifar10_overfitting import CIFAR10_OVERFITTING
 from hostile_fix_the_bugs import FIX_THE_BUGS
 from wrong_answers import WRONG_ANSWERS
@@ -465,7 +465,8 @@ def fingerprint(course) -> dict:
 
 
 def grade_corpus(root: Path) -> dict:
-    """Grade the whole corpus in a fresh course in ``root``, one `nbgrader autograde` run per assignment,
+    """Grade the whole corpus in a fresh course in ``root``, one run of the class-grading command
+    (`python -m autograder.grade`, which scores through nbgrader itself) per assignment,
     with a TCP listener on loopback; return scores, expectations, fingerprints, contacts and timings."""
     course = make_course(root, sorted(HOSTILE))
     honest = {}
@@ -503,14 +504,13 @@ def grade_corpus(root: Path) -> dict:
     for assignment in HOSTILE:
         started = time.monotonic()
         done = subprocess.run(
-            [sys.executable, "-m", "nbgrader", "autograde", assignment, "--create",
-             f"--Execute.timeout={CELL_TIMEOUT[assignment]}"],
+            [sys.executable, "-m", "autograder.grade", assignment, f"--timeout={CELL_TIMEOUT[assignment]}"],
             cwd=course, capture_output=True, text=True, timeout=3000,
             env={**os.environ, PORT_ENV: str(listener.getsockname()[1]), "PYTHONWARNINGS": "ignore"},
         )
         seconds[assignment] = time.monotonic() - started
-        if done.returncode not in (0, 1):  # 1: a submission nbgrader itself rejects
-            raise AssertionError(f"autograde {assignment} did not finish: {done.stderr[-3000:]}")
+        if done.returncode != 0:
+            raise AssertionError(f"grading {assignment} did not finish: {done.stderr[-3000:]}")
         nbgrader(course, "generate_feedback", assignment)
         logs.append(done.stderr)
     stop.set()

@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from nbgrader_course import (
+from autograder.course import (
     ASSIGNMENTS, ROOT, SOURCE, cell_scores, exported_scores, judge_code_lines, make_course, max_scores, mutate,
     nbgrader,
     notebook_paths, read_notebook, submit,

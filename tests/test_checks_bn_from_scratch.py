@@ -13,7 +13,7 @@ from autograder.artifacts import Artifacts
 from autograder.assignments import bn_from_scratch
 from autograder.judge import verdict
 from bncourse.artifacts import call_and_save
-from nbgrader_course import SOURCE
+from autograder.course import SOURCE
 from wrong_answers import WRONG_ANSWERS
 
 

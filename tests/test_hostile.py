@@ -1,6 +1,7 @@
-"""The hostile corpus (tests/hostile.py), graded by plain `nbgrader autograde` in one batch per
-assignment, together with the reference solution (and, for weight_init, the blank notebook and the
-honest wrong answers).
+"""The hostile corpus (tests/hostile.py), graded by the class-grading command (`python -m autograder.grade`,
+which scores through nbgrader; tests/test_class_grading.py shows it gives what plain `nbgrader autograde`
+gives) in one batch per assignment, together with the reference solution (and, for weight_init, the
+blank notebook and the honest wrong answers).
 
 Asserts: no hostile case gets more than its honest work deserves; honest submissions get exactly
 their scores (nobody else's grade moves); the course's grading files are byte-identical afterwards;
@@ -16,7 +17,7 @@ import re
 import pytest
 
 from hostile import HOSTILE, grade_corpus, max_scores_from_source
-from nbgrader_course import ROOT, judge_code_lines, max_scores
+from autograder.course import ROOT, judge_code_lines, max_scores
 
 pytestmark = pytest.mark.slow
 CASES = [(assignment, name) for assignment, cases in HOSTILE.items() for name in cases]

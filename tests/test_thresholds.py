@@ -41,7 +41,7 @@ def test_the_reference_solution_passes_under_every_seed(assignment, check):
 def test_the_judge_knows_every_graded_cell_of_the_notebook(assignment):
     """The judge's checks are exactly the source notebook's graded test cells, and each test cell
     names its own check."""
-    from nbgrader_course import SOURCE, read_notebook
+    from autograder.course import SOURCE, read_notebook
 
     graded = importlib.import_module(f"autograder.assignments.{assignment}").GRADED
     cells = [cell for cell in read_notebook(SOURCE / assignment / f"{assignment}.ipynb")["cells"]

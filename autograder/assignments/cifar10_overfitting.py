@@ -296,9 +296,10 @@ def check_fit_call(artifacts, call_id: str, call, parts: tuple) -> None:
     model = keras.saving.load_model(artifacts.inputs / call.args[0]["model"], safe_mode=True, compile=False)
     seeding.set_seed(call.seed)
     replayed = fit(model, *parts, epochs=epochs, learning_rate=learning_rate).history
-    assert same_weights(trained, model), (f"{what} did not train the model as prescribed (the grader reran it): compile with Adam, "
-                  "sparse categorical cross-entropy and 'accuracy', then fit on x_train, y_train with "
-                  "batch_size=64, validation_data=(x_val, y_val) and the given callbacks.")
+    assert same_weights(trained, model), (
+        f"{what} did not train the model as prescribed (the grader reran it): compile with Adam, sparse "
+        "categorical cross-entropy and 'accuracy', then fit on x_train, y_train with batch_size=64, "
+        "validation_data=(x_val, y_val) and the given callbacks.")
     for key in ("loss", "val_loss"):
         assert np.allclose(history[key], replayed[key], rtol=1e-3), (
             f"The {key} that {what} reports is not what its training gave: return the History that fit returns.")

@@ -1,4 +1,4 @@
-"""A throw-away nbgrader course built from the repository's assignment sources, for the tests."""
+"""A throw-away nbgrader course built from the repository's assignment sources, for the tests and the benchmark."""
 
 from __future__ import annotations
 
