@@ -19,9 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from bncourse.toc import toc_files
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from book_pages import toc_files  # noqa: E402
 from hostile import HOSTILE, grade_corpus, max_scores_from_source  # noqa: E402
 from nbgrader_course import (  # noqa: E402
     ASSIGNMENTS, judge_code_lines, make_course, notebook_paths, read_notebook, submit,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from book_pages import ROOT, toc_files
+from bncourse.toc import ROOT, toc_files
 
 pytestmark = pytest.mark.slow
 
