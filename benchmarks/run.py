@@ -1,7 +1,8 @@
 """Measure the course's speed and memory on this machine and print the figures as Markdown tables.
 
     python benchmarks/run.py                 # chapters, the whole book build, every assignment
-    python benchmarks/run.py --only chapters # or: book, assignments, corpus, class
+    python benchmarks/run.py --only chapters # or: book, assignments, corpus, class, browser, ci
+                                             # (ci: `bash .ci/run` on a fresh clone, only when asked)
 
 Budgets (2 CPU cores): a chapter executes in at most 120 s; an assignment autogrades in at most 60 s.
 Each measurement runs in its own child process; its peak memory is the largest resident set of that
@@ -19,9 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from bncourse.toc import toc_files
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from book_pages import toc_files  # noqa: E402
 from hostile import HOSTILE, grade_corpus, max_scores_from_source  # noqa: E402
 from autograder.course import (  # noqa: E402
     ASSIGNMENTS, judge_code_lines, make_course, notebook_paths, read_notebook, submit,
@@ -153,18 +155,43 @@ def bench_class(count: int = 24, assignment: str = "weight_init") -> None:
             print(f"| {name} | {seconds:.0f} | {seconds / count:.1f} | {first / seconds:.2f}x |")
 
 
+def bench_browser() -> None:
+    """Time the browser tests (`pytest -m browser`), which build the book once and open it in Chromium."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "pytest", "-m", "browser", "-q", "-p", "no:cacheprovider",
+                           "--durations=0"], cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    durations = [line.split() for line in done.stdout.splitlines() if line.split()[1:2] in (["setup"], ["call"])]
+    build = sum(float(d[0].rstrip("s")) for d in durations if d[1] == "setup")
+    tests = sum(float(d[0].rstrip("s")) for d in durations if d[1] == "call")
+    print(f"\nBrowser tests: {seconds:.0f} s in all ({'passed' if done.returncode == 0 else 'FAILED'}): "
+          f"set-up (the book build) {build:.0f} s, the tests in Chromium {tests:.0f} s.")
+
+
+def bench_ci() -> None:
+    """Time `bash .ci/run` on a fresh clone of the committed tree (beside this one, so ../shared/data is found)."""
+    with tempfile.TemporaryDirectory(dir=ROOT.parent, prefix="ci-benchmark-") as folder:
+        clone = Path(folder) / "course"
+        subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+        (Path(folder) / "shared").symlink_to((ROOT.parent / "shared").resolve())
+        start = time.perf_counter()
+        code = subprocess.run(["bash", ".ci/run"], cwd=clone, capture_output=True).returncode
+        seconds = time.perf_counter() - start
+    print(f"\nbash .ci/run on a fresh clone: {seconds / 60:.1f} min, exit status {code} (limit 90 min).")
+
+
 def main() -> None:
     """Run the benchmarks asked for and print where they ran."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["chapters", "book", "assignments", "corpus", "class"])
+    parser.add_argument("--only", choices=["chapters", "book", "assignments", "corpus", "class", "browser", "ci"])
     args = parser.parse_args()
     if not os.environ.get("BNCOURSE_DATA"):
         print("note: BNCOURSE_DATA is not set; the loaders will use the keras cache", file=sys.stderr)
     print(f"Machine: {os.cpu_count()} CPU cores, Python {sys.version.split()[0]}\n")
     runs = {"chapters": bench_chapters, "book": bench_book, "assignments": bench_assignments,
-            "corpus": bench_corpus, "class": bench_class}
+            "corpus": bench_corpus, "class": bench_class, "browser": bench_browser, "ci": bench_ci}
     for name, run in runs.items():
-        if args.only in (None, name):
+        if args.only == name or (args.only is None and name != "ci"):  # the whole CI run only when asked
             run()
 
 

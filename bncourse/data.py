@@ -10,6 +10,8 @@ in this order:
 
 Every course array is checked against the published sha256 checksums, so each machine grades on
 exactly the same images. When no source works, :class:`CourseDataError` says how to get the data.
+``python -m bncourse.make_data FOLDER`` writes the course files and ``checksums.json`` from the full
+keras datasets.
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ CIFAR10_CLASSES = (
     "dog", "frog", "horse", "ship", "truck",
 )
 
-# Rows of the official keras arrays that make up each course subset.
+# Rows of the official keras arrays that make up each course subset: MNIST training rows 0-17434 and
+# the whole test set; CIFAR-10 the first 932 images of each of the five training batches (rows
+# b*10000 + i, batch order kept) and test rows 0-931.
 COURSE_ROWS = {
     "mnist": {"train": np.arange(17435), "test": np.arange(10000)},
     "cifar10": {

@@ -2,10 +2,8 @@
 
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's C++ start-up chatter is not for readers
-
-import keras  # noqa: E402
-import tensorflow as tf  # noqa: E402
+import keras
+import tensorflow as tf
 
 # TensorFlow's Python-side notices (e.g. tf.function retracing) go to stderr, and nbgrader scores a
 # test cell with any stderr output as zero: they are not the student's, so keep them quiet.

@@ -70,6 +70,19 @@ def test_slicing_full_arrays_gives_exactly_the_subset(name):
     data.verify(name, sliced, "synthetic")
 
 
+@needs_data
+def test_make_data_writes_the_published_files_from_full_arrays(tmp_path):
+    """`python -m bncourse.make_data`, given full-size arrays holding the course rows, writes course
+    files the loader accepts and a checksums.json identical to the packaged one."""
+    from bncourse.make_data import make_data
+
+    make_data(tmp_path, load_full=lambda name: synthetic_full(name, data.read_course_file(name, SHARED_DATA)))
+    packaged = Path(data.__file__).with_name("checksums.json").read_text()
+    assert (tmp_path / "checksums.json").read_text() == packaged
+    for name in data.COURSE_ROWS:
+        data.read_course_file(name, tmp_path)
+
+
 def test_cifar_course_rows_are_the_first_932_of_each_batch():
     """CIFAR-10 train rows are b*10000 + i for b in 0..4 and i in 0..931, batch order kept."""
     rows = data.COURSE_ROWS["cifar10"]["train"]

@@ -1,5 +1,10 @@
 """The seeding helper makes Keras training reproducible on a CPU."""
 
+import logging
+import os
+import subprocess
+import sys
+
 import numpy as np
 
 from bncourse.seeding import set_seed
@@ -35,3 +40,19 @@ def test_other_seed_gives_different_weights():
     """Another seed gives other weights, so the test above is not passing by accident."""
     first, other = train_tiny_model(7), train_tiny_model(8)
     assert not all(np.array_equal(a, b) for a, b in zip(first, other))
+
+
+def quiet_run(code: str) -> str:
+    """Run ``code`` in a fresh Python with no TF_CPP_MIN_LOG_LEVEL set; return its stderr."""
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stderr
+
+
+def test_importing_bncourse_first_quiets_tensorflow():
+    """Any bncourse module imported before TensorFlow silences its C++ log messages; the seeding
+    module quiets TensorFlow's Python logger."""
+    assert "cpu_feature_guard" in quiet_run("import tensorflow"), "TensorFlow no longer prints this notice"
+    assert "cpu_feature_guard" not in quiet_run("import bncourse.data; import tensorflow")
+    import tensorflow as tf
+
+    assert tf.get_logger().level == logging.ERROR

@@ -1,4 +1,4 @@
-"""The pages of the book, as the table of contents lists them."""
+"""The pages of the book, as the table of contents (``_toc.yml`` at the repository root) lists them."""
 
 from pathlib import Path
 
