@@ -39,7 +39,8 @@ from traitlets import Bool, Integer, Unicode
 
 from autograder import spec
 from autograder.sandbox import (
-    MEMORY_LIMIT, SandboxedKernelManager, bwrap_command, check_available, data_dirs, give_to_sandbox, sandbox_env,
+    MEMORY_LIMIT, THREAD_SETTINGS, SandboxedKernelManager, bwrap_command, check_available, data_dirs,
+    give_to_sandbox, sandbox_env,
 )
 from bncourse.artifacts import calls_code, export_code
 from bncourse.data import write_public_data
@@ -300,7 +301,9 @@ class JudgedExecute(Execute):
         for path in sorted([*GRADER_DIR.rglob("*.py"), *Path(seeding.__file__).parent.glob("*.py"),
                             Path(seeding.__file__).parent / "checksums.json"]):
             key.update(path.read_bytes())
-        key.update(f"{seeding.course_seed()} {version('keras')} {version('tensorflow')}".encode())
+        # thread counts may change float round-off, so the runs are made with the kernels' own
+        threads = sandbox_env(Path("/tmp")).get("OMP_NUM_THREADS"), *map(os.environ.get, THREAD_SETTINGS)
+        key.update(f"{seeding.course_seed()} {version('keras')} {version('tensorflow')} {threads}".encode())
         root = Path(self.reference_cache or Path.home() / ".cache" / "bncourse-grader")
         folder = root / f"{assignment}-{key.hexdigest()[:16]}"
         if not (folder / "done").is_file():

@@ -119,10 +119,14 @@ def give_to_sandbox(path: Path) -> None:
             os.chown(os.path.join(folder, name), uid, uid, follow_symlinks=False)
 
 
+# the CPU threads a kernel's TensorFlow may use (the class-grading command sets them per worker)
+THREAD_SETTINGS = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
+
+
 def sandbox_env(home: Path, data: Path | None = None) -> dict:
     """The environment inside: nothing of the instructor's but what the course needs; ``data``, when
     given, is the folder the course data is read from instead of ``$BNCOURSE_DATA``."""
-    keep = ("PATH", "LANG", "LC_ALL", "BNCOURSE_DATA", "NBGRADER_EXECUTION", "BNCOURSE_SEED")
+    keep = ("PATH", "LANG", "LC_ALL", "BNCOURSE_DATA", "NBGRADER_EXECUTION", "BNCOURSE_SEED", *THREAD_SETTINGS)
     env = {key: os.environ[key] for key in keep if key in os.environ}
     if data is not None:
         env["BNCOURSE_DATA"] = str(data)
