@@ -269,6 +269,8 @@ def main(argv=None) -> None:
           f"report: {args.course / 'grading-reports' / args.assignment / 'report.html'}")
     for student, error in failed.items():
         print(f"  nbgrader could not grade {student}: {error}")
+    if any(error.startswith("the grader failed") for error in failed.values()):
+        sys.exit(1)  # the grader's own failure (no sandbox, no data...): nothing of it is scored
 
 
 if __name__ == "__main__":
