@@ -160,11 +160,12 @@ def score(config: Config, course: Path, assignment: str, student: str, results: 
 
 def grade(course: Path, assignment: str, students: list[str] | None = None, workers: int | None = None,
           scheduler: str | None = None, threads: int | None = None, progress: bool = True,
-          execute=execute_submission, timeout: int | None = None) -> dict:
+          execute=execute_submission, timeout: int | None = None, force: bool = False) -> dict:
     """Grade every (or each named) submission of ``assignment`` not graded yet; write the report.
     Returns ``{student: {"seconds", "error"}}`` for the submissions graded in this run. ``execute``
     is what a worker runs on each submission (the tests pass one that crashes its worker); ``timeout``
-    replaces the course's seconds per cell (``c.Execute.timeout``)."""
+    replaces the course's seconds per cell (``c.Execute.timeout``); ``force`` grades the chosen
+    submissions again even where an earlier run graded them."""
     from tqdm import tqdm
 
     from autograder.report import write_report
@@ -177,11 +178,14 @@ def grade(course: Path, assignment: str, students: list[str] | None = None, work
     unknown = sorted(set(students or []) - set(everyone))
     if unknown:
         raise SystemExit(f"No submission of {assignment} from: {', '.join(unknown)}")
-    chosen = [student for student in (students or everyone) if not is_graded(course, assignment, student)]
+    chosen = [student for student in (students or everyone) if force or not is_graded(course, assignment, student)]
     cores = os.cpu_count() or 1
     workers = workers or cores
     threads = threads or max(1, cores // workers)
     results = course / STATE / assignment / "results"
+    if force:
+        for student in chosen:
+            shutil.rmtree(results / student, ignore_errors=True)
     done: dict = {}
     add_students(course, chosen)
     captured = capture(config, course, assignment, chosen) if chosen else {}
@@ -257,13 +261,14 @@ def main(argv=None) -> None:
     parser.add_argument("--threads", type=int, help="CPU threads per submission (default: cores / workers)")
     parser.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
     parser.add_argument("--timeout", type=int, help="seconds a cell may run (default: the course's c.Execute.timeout)")
+    parser.add_argument("--force", action="store_true", help="grade the chosen submissions again even if graded")
     parser.add_argument("--course", type=Path, default=Path.cwd(), help="the course folder (default: here)")
     args = parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # the workers' TensorFlow start-up chatter
     warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy notices from nbgrader's gradebook
     started = time.monotonic()
     done = grade(args.course, args.assignment, args.students, args.workers, args.scheduler, args.threads,
-                 timeout=args.timeout)
+                 timeout=args.timeout, force=args.force)
     failed = {student: found["error"] for student, found in done.items() if found["error"]}
     print(f"Graded {len(done)} submissions of {args.assignment} in {time.monotonic() - started:.0f} s; "
           f"report: {args.course / 'grading-reports' / args.assignment / 'report.html'}")

@@ -505,7 +505,10 @@ def grade_corpus(root: Path) -> dict:
     for assignment in HOSTILE:
         started = time.monotonic()
         done = subprocess.run(
-            [sys.executable, "-m", "autograder.grade", assignment, f"--timeout={CELL_TIMEOUT[assignment]}"],
+            # one worker: a fork bomb of the corpus, graded beside an honest submission, would starve it
+            # of CPU past its cell timeout (see the README)
+            [sys.executable, "-m", "autograder.grade", assignment, f"--timeout={CELL_TIMEOUT[assignment]}",
+             "--workers", "1"],
             cwd=course, capture_output=True, text=True, timeout=3000,
             env={**os.environ, PORT_ENV: str(listener.getsockname()[1]), "PYTHONWARNINGS": "ignore"},
         )

@@ -110,6 +110,8 @@ def test_a_run_killed_in_the_middle_resumes_to_the_same_gradebook(template, sequ
         assert len(gradebook.find_assignment(ASSIGNMENT).submissions) == len(students(course))
     again = run_command(course, "--workers", "2")  # nothing left to grade
     assert f"Graded 0 submissions of {ASSIGNMENT}" in again.stdout
+    again = run_command(course, "--workers", "2", "--force", "--students", "solution", WRONG[0])
+    assert f"Graded 2 submissions of {ASSIGNMENT}" in again.stdout and outcome(course) == sequential
 
 
 def free_port() -> int:
