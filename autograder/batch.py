@@ -34,6 +34,14 @@ def notebook_hash(nb) -> str:
     return hashlib.sha256(json.dumps(cells, sort_keys=True).encode()).hexdigest()
 
 
+STATE = ".grading"  # in the course folder: the executed notebooks and what is graded, per assignment
+
+
+def results_folder(course: Path, assignment: str) -> Path:
+    """Where the executed notebooks of an assignment are kept, in the course folder."""
+    return Path(course) / STATE / assignment / "results"
+
+
 def result_path(results: str | Path, student: str, notebook: str) -> Path:
     """Where the executed notebook of one student's notebook is kept."""
     return Path(results) / student / f"{notebook}.json"

@@ -28,9 +28,7 @@ import nbformat
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-from autograder.batch import CAPTURED, Capture, Precomputed, execute_submission, result_path
-
-STATE = ".grading"  # in the course folder: the executed notebooks and what is graded, per assignment
+from autograder.batch import CAPTURED, STATE, Capture, Precomputed, execute_submission, result_path, results_folder
 
 
 def course_config(course: Path) -> Config:
@@ -182,7 +180,7 @@ def grade(course: Path, assignment: str, students: list[str] | None = None, work
     cores = os.cpu_count() or 1
     workers = workers or cores
     threads = threads or max(1, cores // workers)
-    results = course / STATE / assignment / "results"
+    results = results_folder(course, assignment)
     if force:
         for student in chosen:
             shutil.rmtree(results / student, ignore_errors=True)

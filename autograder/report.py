@@ -28,9 +28,9 @@ def rows(course: Path, assignment: str) -> tuple[pd.DataFrame, dict[str, float]]
     and the points each check is worth."""
     from nbgrader.api import Gradebook
 
-    from autograder.batch import result_path
+    from autograder.batch import result_path, results_folder
 
-    results = course / ".grading" / assignment / "results"
+    results = results_folder(course, assignment)
     table = []
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         found = gradebook.find_assignment(assignment)
