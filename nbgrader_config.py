@@ -26,6 +26,9 @@ c.CourseDirectory.solution_directory = "solutions"
 # interrupted and its tests score zero, and grading goes on with the next cell.
 c.Execute.timeout = 120
 c.Execute.interrupt_on_timeout = True
+# After a cell's reply, nbclient waits this long for the kernel's last output messages (its default,
+# 4 s, runs out on a loaded machine and fails a correct notebook with "Timeout waiting for IOPub").
+c.Execute.iopub_timeout = 60
 # Messages that TensorFlow's C++ core writes to the process's stderr are not the student's output;
 # nbgrader scores a test cell with any stderr output as zero, so only Python's stderr is captured.
 c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.capture_fd_output=False"]

@@ -242,6 +242,7 @@ class JudgedExecute(Execute):
             client = NotebookClient(nbformat.v4.new_notebook(cells=[new_code_cell(code) for _, code in steps]),
                                     km=kernel, allow_errors=True, timeout=self.timeout, interrupt_on_timeout=True,
                                     error_on_timeout=self.error_on_timeout, raise_on_iopub_timeout=True,
+                                    iopub_timeout=self.iopub_timeout,
                                     extra_arguments=self.extra_arguments, resources={"metadata": {"path": str(work)}})
             current = None
             try:
