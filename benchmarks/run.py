@@ -24,7 +24,8 @@ from bncourse.toc import toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from hostile import HOSTILE, grade_corpus, max_scores_from_source  # noqa: E402
+from graded_course import grade_corpus  # noqa: E402
+from hostile import HOSTILE, fingerprint, max_scores_from_source  # noqa: E402
 from autograder.course import (  # noqa: E402
     ASSIGNMENTS, judge_code_lines, make_course, notebook_paths, read_notebook, submit,
 )
@@ -96,30 +97,30 @@ def bench_corpus() -> None:
     """Grade the hostile corpus beside honest submissions; count what got through and time it."""
     with tempfile.TemporaryDirectory() as folder:
         found = grade_corpus(Path(folder))
-        scores = found["scores"]
+        scores = found.scores
         tried = sum(len(cases) for cases in HOSTILE.values())
         false_passes = [name for assignment, cases in HOSTILE.items() for name, case in cases.items()
                         if scores.get((assignment, name), 0.0) > case["deserves"]]
         changed = []
-        for (assignment, name), failing in found["honest"].items():
+        for (assignment, name), failing in found.honest.items():
             points = max_scores_from_source(assignment)
             expected = sum(points.values()) - (0 if failing == "all" else sum(points[c] for c in failing))
             if scores.get((assignment, name)) != expected:
                 changed.append(name)
-        pages = list((found["course"] / "feedback").glob("*/*/*.html"))
+        pages = list((found.course / "feedback").glob("*/*/*.html"))
         leaks = [page for page in pages
                  if any(line in page.read_text() for line in judge_code_lines(page.parent.name))]
-        escaped = (found["after"] != found["before"]) + len(found["contacts"])
-        submissions = len(found["honest"]) + tried
-        print(f"\nHostile corpus: {tried} hostile submissions beside {len(found['honest'])} honest ones; "
+        escaped = (fingerprint(found.course) != found.before) + len(found.contacts)
+        submissions = len(found.honest) + tried
+        print(f"\nHostile corpus: {tried} hostile submissions beside {len(found.honest)} honest ones; "
               f"false passes {len(false_passes)} {false_passes or ''}; honest grades changed {len(changed)}; "
               f"feedback pages showing judge code {len(leaks)}; grading files changed or connections made "
               f"{escaped}; largest feedback page {max(page.stat().st_size for page in pages) / 1000:.0f} kB.")
-        for assignment, seconds in found["seconds"].items():
-            count = sum(1 for graded, _ in found["honest"] if graded == assignment) + len(HOSTILE[assignment])
+        for assignment, seconds in found.seconds.items():
+            count = sum(1 for graded, _ in found.honest if graded == assignment) + len(HOSTILE[assignment])
             print(f"autograde {assignment}: {count} submissions in {seconds:.0f} s, "
                   f"{seconds / count:.1f} s per submission")
-        print(f"all: {submissions} submissions in {sum(found['seconds'].values()):.0f} s")
+        print(f"all: {submissions} submissions in {sum(found.seconds.values()):.0f} s")
 
 
 def bench_class(count: int = 24, assignment: str = "weight_init") -> None:

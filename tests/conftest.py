@@ -1,4 +1,5 @@
-"""Test set-up: the helpers next to this file are importable, and the book is built once per session."""
+"""Test set-up: the helpers next to this file are importable; the book is built, and the grading tests'
+course made, once per session."""
 
 import os
 import subprocess
@@ -12,6 +13,18 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bncourse.toc import ROOT  # noqa: E402
 
 BOOK_HTML_ENV = "BNCOURSE_BOOK_HTML"  # an existing build to check instead of building (browser tests)
+# The suite runs in two pytest-xdist workers (pyproject.toml: -n 2 --dist loadgroup). Each module runs
+# whole in one worker, so that its module fixtures are made once; the modules that share a session
+# fixture (the book build, the graded course) run in the same worker.
+SHARED_SESSION_FIXTURE = {"test_book": "book", "test_browser": "book",
+                          "test_assignments": "graded_course", "test_hostile": "graded_course"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Each test's xdist group: its module's, or the session fixture's its module shares."""
+    for item in items:
+        module = item.module.__name__
+        item.add_marker(pytest.mark.xdist_group(SHARED_SESSION_FIXTURE.get(module, module)))
 
 
 @pytest.fixture(scope="session")
@@ -28,3 +41,20 @@ def book_html(tmp_path_factory) -> Path:
     )
     assert result.returncode == 0, f"book build failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
     return out / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def graded_course(tmp_path_factory, request):
+    """The one course of the grading tests (tests/graded_course.py): every assignment generated; its
+    submissions graded on first use: the solution, the blank notebook, the quick wrong answers and
+    the wrong answers whose tests were selected, and the hostile corpus if a test of it was selected."""
+    from graded_course import GradedCourse, quick_wrong_answers
+
+    items = request.session.items
+    wrong = quick_wrong_answers() | {
+        (item.callspec.params["assignment"], item.callspec.params["name"]) for item in items
+        if getattr(item, "originalname", "") == "test_wrong_answer_loses_exactly_its_checks"}
+    hostile = any(item.module.__name__ == "test_hostile" for item in items)
+    graded = GradedCourse(tmp_path_factory.mktemp("course"), wrong, hostile)
+    yield graded
+    graded.close()

@@ -15,18 +15,11 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import os
-import socket
-import subprocess
-import sys
-import threading
-import time
-from pathlib import Path
 
-from autograder.course import ROOT, exported_scores, make_course, mutate, nbgrader, read_notebook, submit
 from hostile_cifar10_overfitting import CIFAR10_OVERFITTING
 from hostile_fix_the_bugs import FIX_THE_BUGS
-from wrong_answers import WRONG_ANSWERS
+
+from autograder.course import ROOT, mutate, read_notebook
 
 PORT_ENV = "HOSTILE_LISTENER_PORT"  # the test's own TCP listener, which no submission may reach
 
@@ -412,9 +405,13 @@ for name, n_outputs, rate, loss in [("diabetes", None, 0.003, "mse"), ("iris", 3
 HOSTILE = {"weight_init": WEIGHT_INIT, "lenet_bn": LENET_BN, "bn_from_scratch": BN_FROM_SCRATCH, "shuffle": SHUFFLE,
            "tabular_bn": TABULAR_BN, "fix_the_bugs": FIX_THE_BUGS,
            "cifar10_overfitting": CIFAR10_OVERFITTING}
-# The cell timeout of each batch: short where every cell of the solution is quick, so the endless
-# loops and sleeps of the corpus cost little (but not so short that importing Keras, with two
-# submissions graded side by side on 2 cores, runs past it); lenet_bn trains for about 20 s in one cell.
+# The cases that run until a cell's timeout. They are graded first, one at a time (a fork bomb would
+# starve a submission graded beside it of CPU; see the README), with the short cell timeouts below, so
+# that their loops and sleeps cost little; every other submission is graded two at a time with the
+# course's own timeout (or the longer one below), so that a busy machine cannot fail an honest cell.
+HANGS = {*FAULTS, "solution_with_an_endless_loop_in_he_std", "solution_hangs_in_its_last_cell"}
+# Short where every cell of the solution is quick (but not so short that importing Keras runs past
+# it); lenet_bn trains for about 20 s in one cell, cifar10_overfitting for about a minute.
 CELL_TIMEOUT = {"weight_init": 30, "lenet_bn": 120, "bn_from_scratch": 30, "shuffle": 120, "tabular_bn": 120,
                 "fix_the_bugs": 120, "cifar10_overfitting": 240}
 
@@ -463,65 +460,6 @@ def fingerprint(course) -> dict:
     files = [course / "nbgrader_config.py", *sorted((course / "autograder").rglob("*")),
              *sorted((ROOT / "autograder").rglob("*.py")), *sorted((ROOT / "autograder").rglob("*.json"))]
     return {str(path): hashlib.sha256(path.read_bytes()).hexdigest() for path in files if path.is_file()}
-
-
-def grade_corpus(root: Path) -> dict:
-    """Grade the whole corpus in a fresh course in ``root``, one run of the class-grading command
-    (`python -m autograder.grade`, which scores through nbgrader itself) per assignment,
-    with a TCP listener on loopback; return scores, expectations, fingerprints, contacts and timings."""
-    course = make_course(root, sorted(HOSTILE))
-    honest = {}
-    for assignment in HOSTILE:
-        notebook = f"{assignment}.ipynb"
-        solution = read_notebook(course / "solutions" / assignment / notebook)
-        blank = read_notebook(course / "exercises" / assignment / notebook)
-        submit(course, "solution", assignment, {notebook: solution})
-        honest[(assignment, "solution")] = "all"
-        if assignment == "weight_init":
-            submit(course, "blank", assignment, {notebook: blank})
-            honest[(assignment, "blank")] = set(max_scores_from_source(assignment))
-            for name, wrong in WRONG_ANSWERS[assignment].items():
-                submit(course, name, assignment, {notebook: mutate(solution, wrong["edits"])})
-                honest[(assignment, name)] = wrong["fails"]
-        for name, case in HOSTILE[assignment].items():
-            place(course, assignment, name, case, {"solution": solution, "blank": blank})
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    listener.settimeout(1)
-    contacts, stop = [], threading.Event()
-
-    def accept():
-        while not stop.is_set():
-            try:
-                contacts.append(listener.accept())
-            except OSError:
-                pass
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    before = fingerprint(course)
-    logs, seconds = [], {}
-    for assignment in HOSTILE:
-        started = time.monotonic()
-        done = subprocess.run(
-            # one worker: a fork bomb of the corpus, graded beside an honest submission, would starve it
-            # of CPU past its cell timeout (see the README)
-            [sys.executable, "-m", "autograder.grade", assignment, f"--timeout={CELL_TIMEOUT[assignment]}",
-             "--workers", "1"],
-            cwd=course, capture_output=True, text=True, timeout=3000,
-            env={**os.environ, PORT_ENV: str(listener.getsockname()[1]), "PYTHONWARNINGS": "ignore"},
-        )
-        seconds[assignment] = time.monotonic() - started
-        if done.returncode != 0:
-            raise AssertionError(f"grading {assignment} did not finish: {done.stderr[-3000:]}")
-        nbgrader(course, "generate_feedback", assignment)
-        logs.append(done.stderr)
-    stop.set()
-    thread.join()
-    listener.close()
-    return {"course": course, "scores": exported_scores(course), "honest": honest, "before": before,
-            "after": fingerprint(course), "contacts": contacts, "log": "\n".join(logs), "seconds": seconds}
 
 
 def max_scores_from_source(assignment: str) -> dict:

@@ -12,19 +12,18 @@ import shutil
 import pytest
 
 from autograder.course import (
-    ASSIGNMENTS, ROOT, SOURCE, cell_scores, exported_scores, judge_code_lines, make_course, max_scores, mutate,
-    nbgrader,
-    notebook_paths, read_notebook, submit,
+    ASSIGNMENTS, ROOT, SOURCE, cell_scores, judge_code_lines, max_scores, nbgrader, notebook_paths, read_notebook,
 )
+from graded_course import EXTENDED
 from wrong_answers import WRONG_ANSWERS
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    """A fresh course with every assignment generated from autograder/source."""
-    return make_course(tmp_path_factory.mktemp("course"))
+def course(graded_course):
+    """The session's course (tests/conftest.py): every assignment generated from autograder/source."""
+    return graded_course.course
 
 
 @pytest.mark.parametrize("folder", ["exercises", "solutions"])
@@ -43,7 +42,12 @@ def test_golden_generated_notebooks_are_committed(course, folder, assignment):
         )
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+# `nbgrader validate`, the students' own check, is shown on the quickest assignment; on the others it
+# repeats what the autograde of their solution and blank notebook shows, so it is in the extended tier.
+VALIDATED = [a if a == "weight_init" else pytest.param(a, marks=pytest.mark.extended) for a in ASSIGNMENTS]
+
+
+@pytest.mark.parametrize("assignment", VALIDATED)
 def test_source_passes_validation(course, assignment):
     """Every test of the source notebook (the reference solution) passes nbgrader validate."""
     for path in notebook_paths(SOURCE / assignment):
@@ -51,7 +55,7 @@ def test_source_passes_validation(course, assignment):
         assert "Success! Your notebook passes all the tests." in result.stdout, result.stdout
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", VALIDATED)
 def test_blank_student_version_fails_every_test(course, assignment):
     """Left blank, the student notebook fails every one of its tests (nbgrader validate --invert)."""
     for path in notebook_paths(course / "exercises" / assignment):
@@ -60,30 +64,9 @@ def test_blank_student_version_fails_every_test(course, assignment):
 
 
 @pytest.fixture(scope="module")
-def graded(course, request):
-    """``graded(assignment)``: the exported scores once the assignment's solution, blank version and
-    the wrong answers whose tests were selected are autograded (done on first use, so ``-k`` grades
-    only what it selects)."""
-    done = set()
-    selected = {(item.callspec.params["assignment"], item.callspec.params["name"]) for item in request.session.items
-                if getattr(item, "originalname", "") == "test_wrong_answer_loses_exactly_its_checks"}
-
-    def grade(assignment):
-        if assignment not in done:
-            solution = {p.name: read_notebook(p) for p in notebook_paths(course / "solutions" / assignment)}
-            blank = {p.name: read_notebook(p) for p in notebook_paths(course / "exercises" / assignment)}
-            submit(course, "solution", assignment, solution)
-            submit(course, "blank", assignment, blank)
-            for name, wrong in WRONG_ANSWERS.get(assignment, {}).items():
-                if (assignment, name) not in selected:
-                    continue
-                submit(course, name, assignment,
-                       {nb: mutate(notebook, wrong["edits"]) for nb, notebook in solution.items()})
-            nbgrader(course, "autograde", assignment, "--create")
-            done.add(assignment)
-        return exported_scores(course)
-
-    return grade
+def graded(graded_course):
+    """``graded(assignment)``: the exported scores once the assignment's submissions are graded."""
+    return graded_course.grade
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -96,10 +79,6 @@ def test_solution_scores_full_marks_and_blank_zero(course, graded, assignment):
     assert scores[(assignment, "blank")] == 0
 
 
-# The wrong answers of the assignments that take long to grade (about 30 minutes together on 2 cores)
-# form the extended tier, `python -m pytest -m extended`; their checks' failures on such answers are
-# also shown by the fast unit tests (tests/test_checks_<assignment>.py).
-EXTENDED = {"cifar10_overfitting", "fix_the_bugs", "lenet_bn", "shuffle", "tabular_bn"}
 WRONG = [pytest.param(a, name, marks=pytest.mark.extended) if a in EXTENDED else (a, name)
          for a, answers in WRONG_ANSWERS.items() for name in answers]
 
@@ -137,11 +116,14 @@ def hidden_lines(assignment):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_feedback_never_shows_hidden_tests(course, graded, assignment):
-    """generate_feedback writes a page per student that quotes no line of any hidden test."""
+    """generate_feedback writes a page per graded notebook that quotes no line of any hidden test."""
     graded(assignment)
-    nbgrader(course, "generate_feedback", assignment)
     pages = sorted((course / "feedback").glob(f"*/{assignment}/*.html"))
-    assert len(pages) == len(list((course / "autograded").glob(f"*/{assignment}")))
+    names = [path.name for path in notebook_paths(SOURCE / assignment)]
+    autograded = [path for name in names for path in (course / "autograded").glob(f"*/{assignment}/{name}")]
+    assert ([page.relative_to(course / "feedback").with_suffix(".ipynb") for page in pages]
+            == sorted(path.relative_to(course / "autograded") for path in autograded))
+    assert len(pages) == len(autograded) > 1
     secret = hidden_lines(assignment)
     assert secret, "every assignment has hidden tests"
     for page in pages:

@@ -1,7 +1,6 @@
-"""The hostile corpus (tests/hostile.py), graded by the class-grading command (`python -m autograder.grade`,
-which scores through nbgrader; tests/test_class_grading.py shows it gives what plain `nbgrader autograde`
-gives) in one batch per assignment, together with the reference solution (and, for weight_init, the
-blank notebook and the honest wrong answers).
+"""The hostile corpus (tests/hostile.py), graded in one batch per assignment together with the honest
+submissions (the reference solution, the blank notebook and the quick wrong answers), in the session's
+graded course (tests/graded_course.py: the class-grading command, which scores through nbgrader).
 
 Asserts: no hostile case gets more than its honest work deserves; honest submissions get exactly
 their scores (nobody else's grade moves); the course's grading files are byte-identical afterwards;
@@ -16,7 +15,7 @@ import re
 
 import pytest
 
-from hostile import HOSTILE, grade_corpus, max_scores_from_source
+from hostile import HOSTILE, fingerprint, max_scores_from_source
 from autograder.course import ROOT, judge_code_lines, max_scores
 
 pytestmark = pytest.mark.slow
@@ -24,9 +23,13 @@ CASES = [(assignment, name) for assignment, cases in HOSTILE.items() for name in
 
 
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory):
+def batch(graded_course):
     """The whole corpus, graded."""
-    return grade_corpus(tmp_path_factory.mktemp("hostile-course"))
+    for assignment in HOSTILE:
+        graded_course.grade(assignment)
+    return {"course": graded_course.course, "scores": graded_course.scores, "honest": graded_course.honest,
+            "before": graded_course.before, "after": fingerprint(graded_course.course),
+            "contacts": graded_course.contacts}
 
 
 @pytest.mark.parametrize("assignment, name", CASES)
