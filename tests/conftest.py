@@ -13,18 +13,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bncourse.toc import ROOT  # noqa: E402
 
 BOOK_HTML_ENV = "BNCOURSE_BOOK_HTML"  # an existing build to check instead of building (browser tests)
-# The suite runs in two pytest-xdist workers (pyproject.toml: -n 2 --dist loadgroup). Each module runs
-# whole in one worker, so that its module fixtures are made once; the modules that share a session
-# fixture (the book build, the graded course) run in the same worker.
-SHARED_SESSION_FIXTURE = {"test_book": "book", "test_browser": "book",
-                          "test_assignments": "graded_course", "test_hostile": "graded_course"}
-
-
-def pytest_collection_modifyitems(config, items):
-    """Each test's xdist group: its module's, or the session fixture's its module shares."""
-    for item in items:
-        module = item.module.__name__
-        item.add_marker(pytest.mark.xdist_group(SHARED_SESSION_FIXTURE.get(module, module)))
 
 
 @pytest.fixture(scope="session")

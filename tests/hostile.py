@@ -405,10 +405,11 @@ for name, n_outputs, rate, loss in [("diabetes", None, 0.003, "mse"), ("iris", 3
 HOSTILE = {"weight_init": WEIGHT_INIT, "lenet_bn": LENET_BN, "bn_from_scratch": BN_FROM_SCRATCH, "shuffle": SHUFFLE,
            "tabular_bn": TABULAR_BN, "fix_the_bugs": FIX_THE_BUGS,
            "cifar10_overfitting": CIFAR10_OVERFITTING}
-# The cases that run until a cell's timeout. They are graded first, one at a time (a fork bomb would
-# starve a submission graded beside it of CPU; see the README), with the short cell timeouts below, so
-# that their loops and sleeps cost little; every other submission is graded two at a time with the
+# The cases that run until a cell's timeout. They are graded first, with the short cell timeouts
+# below, so that their loops and sleeps cost little; every other submission is then graded with the
 # course's own timeout (or the longer one below), so that a busy machine cannot fail an honest cell.
+# All are graded one at a time: two side by side on 2 cores (six TensorFlow processes) ran several
+# times slower, and a fork bomb would starve its neighbour of CPU (see the README).
 HANGS = {*FAULTS, "solution_with_an_endless_loop_in_he_std", "solution_hangs_in_its_last_cell"}
 # Short where every cell of the solution is quick (but not so short that importing Keras runs past
 # it); lenet_bn trains for about 20 s in one cell, cifar10_overfitting for about a minute.
