@@ -18,27 +18,10 @@ import threading
 import time
 from pathlib import Path
 
-from hostile import (
-    CELL_TIMEOUT,
-    HANGS,
-    HOSTILE,
-    PORT_ENV,
-    fingerprint,
-    max_scores_from_source,
-    place,
-)
-from wrong_answers import WRONG_ANSWERS
-
-from autograder.course import (
-    ASSIGNMENTS,
-    exported_scores,
-    make_course,
-    mutate,
-    nbgrader,
-    read_notebook,
-    submit,
-)
+from autograder.course import ASSIGNMENTS, exported_scores, make_course, mutate, nbgrader, read_notebook, submit
 from autograder.grade import course_config
+from hostile import CELL_TIMEOUT, HANGS, HOSTILE, PORT_ENV, fingerprint, max_scores_from_source, place
+from wrong_answers import WRONG_ANSWERS
 
 
 class GradedCourse:
@@ -50,7 +33,6 @@ class GradedCourse:
         self.wrong, self.hostile = wrong, hostile
         self.honest: dict[tuple[str, str], object] = {}  # (assignment, student) -> failing cells, or "all"
         self.seconds: dict[str, float] = {}
-        self.logs: list[str] = []
         self.scores: dict[tuple[str, str], float] = {}
         self.before = fingerprint(self.course)
         self.contacts: list = []
@@ -111,7 +93,6 @@ class GradedCourse:
             cwd=self.course, capture_output=True, text=True, timeout=3000,
             env={**os.environ, PORT_ENV: str(self._listener.getsockname()[1]), "PYTHONWARNINGS": "ignore"},
         )
-        self.logs.append(done.stderr)
         if done.returncode != 0:
             raise AssertionError(f"grading {assignment} did not finish: {done.stderr[-3000:]}")
 

@@ -16,10 +16,9 @@ import copy
 import hashlib
 import json
 
+from autograder.course import ROOT, mutate, read_notebook
 from hostile_cifar10_overfitting import CIFAR10_OVERFITTING
 from hostile_fix_the_bugs import FIX_THE_BUGS
-
-from autograder.course import ROOT, mutate, read_notebook
 
 PORT_ENV = "HOSTILE_LISTENER_PORT"  # the test's own TCP listener, which no submission may reach
 
@@ -408,8 +407,8 @@ HOSTILE = {"weight_init": WEIGHT_INIT, "lenet_bn": LENET_BN, "bn_from_scratch": 
 # The cases that run until a cell's timeout. They are graded first, with the short cell timeouts
 # below, so that their loops and sleeps cost little; every other submission is then graded with the
 # course's own timeout (or the longer one below), so that a busy machine cannot fail an honest cell.
-# All are graded one at a time: two side by side on 2 cores (six TensorFlow processes) ran several
-# times slower, and a fork bomb would starve its neighbour of CPU (see the README).
+# All are graded one at a time: two side by side on 2 cores (three TensorFlow processes each, beside
+# a second test process) ran several times slower, and a fork bomb starves its neighbour of CPU.
 HANGS = {*FAULTS, "solution_with_an_endless_loop_in_he_std", "solution_hangs_in_its_last_cell"}
 # Short where every cell of the solution is quick (but not so short that importing Keras runs past
 # it); lenet_bn trains for about 20 s in one cell, cifar10_overfitting for about a minute.
