@@ -27,7 +27,9 @@ def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def make_course(root: Path, assignments: list[str] = ASSIGNMENTS) -> Path:
-    """Copy the nbgrader config and assignment sources into ``root`` and generate the assignments."""
+    """Copy the nbgrader config and assignment sources into ``root`` (made if missing) and generate the
+    assignments."""
+    root.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
     shutil.copytree(SOURCE, root / "autograder" / "source")
     for assignment in assignments:
