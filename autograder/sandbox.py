@@ -130,6 +130,8 @@ def sandbox_env(home: Path, data: Path | None = None) -> dict:
     env = {key: os.environ[key] for key in keep if key in os.environ}
     if data is not None:
         env["BNCOURSE_DATA"] = str(data)
+    elif "BNCOURSE_DATA" in env:  # the sandbox mounts the folder itself, not a symlink on the way to it
+        env["BNCOURSE_DATA"] = str(Path(env["BNCOURSE_DATA"]).resolve())
     env.update(HOME=str(home), MPLCONFIGDIR=str(home / ".matplotlib"), MPLBACKEND="agg",
                TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore", PYTHONDONTWRITEBYTECODE="1",
                KERAS_HOME=str(home / ".keras"), OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "2"))

@@ -97,3 +97,24 @@ def test_the_sandboxs_data_holds_no_row_the_grader_evaluates_on(tmp_path, monkey
         seen = {row.tobytes() for row in x_test}
         assert not any(row.tobytes() in seen for row in private[name][0])
         assert len(private[name][0]) == len(full[name][1][0]) - rows
+
+
+def test_a_data_folder_reached_through_a_symlink_is_readable_inside(available, tmp_path, monkeypatch):
+    """``$BNCOURSE_DATA`` through a symlink (a shared folder linked beside the course): the sandbox
+    mounts the real folder and tells the kernel that path, so the data is found inside."""
+    from pathlib import Path
+
+    from autograder.sandbox import data_dirs, sandbox_env
+
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "mnist-course.npz").write_text("x")
+    (tmp_path / "link").symlink_to(real)
+    monkeypatch.setenv("BNCOURSE_DATA", str(tmp_path / "link"))
+    work = tmp_path / "work"
+    work.mkdir()
+    give_to_sandbox(work)
+    code = "import os; print(sorted(os.listdir(os.environ['BNCOURSE_DATA'])))"
+    done = subprocess.run([*bwrap_command([work], data_dirs(), cwd=work), sys.executable, "-c", code],
+                          capture_output=True, text=True, env=sandbox_env(Path(work)), timeout=60)
+    assert done.stdout.strip() == "['mnist-course.npz']", done.stderr
