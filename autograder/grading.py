@@ -74,10 +74,8 @@ class JudgedExecute(Execute):
     memory_limit = Integer(MEMORY_LIMIT, help="bytes of address space per kernel").tag(config=True)
     record = Unicode("", help="calibration only: file the judge records metric values in").tag(config=True)
     reference_cache = Unicode("", help=(
-        "folder of the grader's reference runs, made once per machine (default: ~/.cache/bncourse-grader); "
-        "no student kernel can see it")).tag(config=True)
-
-    _made: dict = {}  # folders written once per process: "public" data, each assignment's call inputs
+        "folder of what the grader makes once per machine: the public data, each assignment's call inputs "
+        "and reference runs (default: ~/.cache/bncourse-grader); no student kernel can write it")).tag(config=True)
 
     def preprocess(self, nb, resources, km=None):
         """Run the notebook, make the calls, judge; return the notebook with the verdicts as outputs."""
@@ -150,12 +148,8 @@ class JudgedExecute(Execute):
             data=str(self.public_data()) if judged else "")
 
     def public_data(self) -> Path:
-        """The public part of the course data (no private test rows), written once per process."""
-        if "public" not in self._made:
-            folder = write_public_data(Path(tempfile.mkdtemp(prefix="bncourse-public-data-")))
-            folder.chmod(0o755)
-            self._made["public"] = folder
-        return self._made["public"]
+        """The public part of the course data (no private test rows), written once per machine."""
+        return self.cached("public-data", write_public_data)
 
     @staticmethod
     def shutdown(kernel) -> None:
@@ -279,21 +273,28 @@ class JudgedExecute(Execute):
                               env=sandbox_env(Path("/tmp")), cwd="/tmp")
 
     def call_inputs(self, assignment: str) -> Path:
-        """The folder of the inputs the assignment's calls read, written once per grading process."""
-        if assignment not in self._made:
-            folder = Path(tempfile.mkdtemp(prefix=f"bncourse-inputs-{assignment}-"))
-            done = self.judge_process(["inputs", assignment, str(folder)], [], [folder])
-            if done.returncode != 0:
-                raise RuntimeError(f"The grader could not write the inputs of {assignment}: {done.stderr[-2000:]}")
-            self._made[assignment] = folder
-        return self._made[assignment]
+        """The folder of the inputs the assignment's calls read, written by the judge once per machine."""
+        return self.cached(f"{assignment}-inputs", lambda work: self.run_judge(["inputs", assignment, str(work)], work))
 
     def reference_runs(self, assignment: str) -> Path | None:
-        """The folder of the assignment's reference runs (None when it has none): made by the judge once
-        per machine, kept under a name that changes with the grader's code, the data, the seed and the
-        library versions."""
+        """The folder of the assignment's reference runs (None when it has none), made by the judge once
+        per machine."""
         if self.grading.prepare_reference is None:
             return None
+        return self.cached(f"{assignment}-reference", lambda work: self.run_judge(["reference", assignment, str(work)], work))
+
+    def run_judge(self, command: list[str], work: Path) -> None:
+        """Run the judge's ``command``, which writes into ``work``; fail with what it said."""
+        done = self.judge_process(command, [], [work])
+        if done.returncode != 0:
+            raise RuntimeError(f"The grader could not make its {command[0]} of {command[1]}: {done.stderr[-2000:]}")
+
+    def cached(self, name: str, make) -> Path:
+        """The folder ``make(folder)`` writes, made once per machine and kept in the grader's cache
+        (``reference_cache``, which no student kernel can see; it is mounted read-only where a kernel
+        reads it), under a name that changes with the grader's code, the course package, the data
+        checksums, the seed, the library versions and the kernels' thread settings (which may change
+        float round-off)."""
         from importlib.metadata import version
 
         from bncourse import seeding
@@ -302,25 +303,30 @@ class JudgedExecute(Execute):
         for path in sorted([*GRADER_DIR.rglob("*.py"), *Path(seeding.__file__).parent.glob("*.py"),
                             Path(seeding.__file__).parent / "checksums.json"]):
             key.update(path.read_bytes())
-        # thread counts may change float round-off, so the runs are made with the kernels' own
         threads = sandbox_env(Path("/tmp")).get("OMP_NUM_THREADS"), *map(os.environ.get, THREAD_SETTINGS)
         key.update(f"{seeding.course_seed()} {version('keras')} {version('tensorflow')} {threads}".encode())
         root = Path(self.reference_cache or Path.home() / ".cache" / "bncourse-grader")
-        folder = root / f"{assignment}-{key.hexdigest()[:16]}"
+        folder = root / f"{name}-{key.hexdigest()[:16]}"
         if not (folder / "done").is_file():
             root.mkdir(parents=True, exist_ok=True)
-            started, work = time.monotonic(), Path(tempfile.mkdtemp(prefix=f".{assignment}-", dir=root))
-            done = self.judge_process(["reference", assignment, str(work)], [], [work])
-            if done.returncode != 0:
+            started, work = time.monotonic(), Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
+            try:
+                make(work)
+            except BaseException:
                 shutil.rmtree(work, ignore_errors=True)
-                raise RuntimeError(f"The grader could not make the reference runs of {assignment}: {done.stderr[-2000:]}")
+                raise
             (work / "done").write_text("")
-            work.chmod(0o755)
+            for path in [work, *work.rglob("*")]:  # the grader's own again, readable by the sandboxes
+                if path.is_symlink():
+                    continue
+                if os.geteuid() == 0:
+                    os.chown(path, 0, 0, follow_symlinks=False)
+                path.chmod(0o755 if path.is_dir() else 0o644)
             try:
                 os.rename(work, folder)  # another grading process may have made it meanwhile: keep one
             except OSError:
                 shutil.rmtree(work, ignore_errors=True)
-            self.log.info("Made the reference runs of %s in %.1f s", assignment, time.monotonic() - started)
+            self.log.info("Made the grader's %s in %.1f s", name, time.monotonic() - started)
         return folder
 
     def start_judge(self, judged: Path, inputs: Path) -> subprocess.Popen:

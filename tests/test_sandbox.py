@@ -118,3 +118,30 @@ def test_a_data_folder_reached_through_a_symlink_is_readable_inside(available, t
     done = subprocess.run([*bwrap_command([work], data_dirs(), cwd=work), sys.executable, "-c", code],
                           capture_output=True, text=True, env=sandbox_env(Path(work)), timeout=60)
     assert done.stdout.strip() == "['mnist-course.npz']", done.stderr
+
+
+def test_what_the_grader_makes_for_itself_is_made_once_and_kept_whole(tmp_path):
+    """``JudgedExecute.cached``: made on first use, then only found (a second grading process makes
+    nothing); a making that fails leaves nothing behind; what is kept is the grader's and read-only
+    to others."""
+    from autograder.grading import JudgedExecute
+
+    grader = JudgedExecute(reference_cache=str(tmp_path / "cache"))
+    made = []
+
+    def make(folder):
+        made.append(folder)
+        (folder / "inputs.npy").write_text("x")
+
+    first = grader.cached("demo", make)
+    assert JudgedExecute(reference_cache=str(tmp_path / "cache")).cached("demo", make) == first
+    assert len(made) == 1 and (first / "inputs.npy").read_text() == "x"
+    assert oct(first.stat().st_mode & 0o777) == "0o755" and oct((first / "inputs.npy").stat().st_mode & 0o777) == "0o644"
+
+    def broken(folder):
+        (folder / "half.npy").write_text("x")
+        raise RuntimeError("the judge failed")
+
+    with pytest.raises(RuntimeError, match="the judge failed"):
+        grader.cached("other", broken)
+    assert sorted(path.name for path in (tmp_path / "cache").iterdir()) == [first.name]
