@@ -205,6 +205,27 @@ def load_cifar10(subset: str = "course") -> tuple:
     return load("cifar10", subset)
 
 
+def scale_pixels(images: np.ndarray) -> np.ndarray:
+    """Pixels of bytes as float32 in [0, 1] (the one scaling of the CIFAR-10 chapters and assignment)."""
+    return images.astype("float32") / 255
+
+
+def cifar10_splits(val_size: float = 0.2, seed: int = 0) -> tuple:
+    """The CIFAR-10 course subset scaled to [0, 1], split for honest model selection.
+
+    Returns ``(x_train, y_train), (x_val, y_val), (x_test, y_test)``: a stratified train/validation
+    split of the 4,660 training images (the validation part is never trained on) and the 932 test
+    images. Labels are flat integer arrays.
+    """
+    from sklearn.model_selection import train_test_split
+
+    (x, y), (x_test, y_test) = load_cifar10()
+    x_train, x_val, y_train, y_val = train_test_split(
+        scale_pixels(x), y.ravel(), test_size=val_size, stratify=y.ravel(), random_state=seed
+    )
+    return (x_train, y_train), (x_val, y_val), (scale_pixels(x_test), y_test.ravel())
+
+
 def load_tabular(name: str, test_size: float = 0.25, seed: int = 0) -> tuple:
     """A small tabular dataset shipped with scikit-learn, split and standardised.
 

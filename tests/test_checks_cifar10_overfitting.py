@@ -12,7 +12,7 @@ from sklearn.model_selection import train_test_split
 from autograder import thresholds
 from autograder.assignments import cifar10_overfitting as assignment
 from autograder.evaluate import evaluate_model
-from bncourse.cifar import cifar10_splits
+from bncourse.data import cifar10_splits
 from bncourse.seeding import set_seed
 
 

@@ -92,6 +92,21 @@ def test_cifar_course_rows_are_the_first_932_of_each_batch():
     assert rows[-1] == 40931
 
 
+@needs_data
+def test_cifar10_splits_are_scaled_stratified_and_disjoint():
+    """The split the CIFAR-10 chapters share: 3,728 training and 932 validation images, each class
+    in both at its share, pixels in [0, 1], the 932 test images apart; the same every call."""
+    (x_train, y_train), (x_val, y_val), (x_test, y_test) = data.cifar10_splits()
+    assert (len(x_train), len(x_val), len(x_test)) == (3728, 932, 932)
+    assert x_train.dtype == np.float32 and 0 <= x_train.min() and x_train.max() <= 1
+    assert y_train.ndim == y_val.ndim == y_test.ndim == 1
+    (x_all, y_all), _ = data.load_cifar10()
+    assert np.all(np.abs(np.bincount(y_val) - 0.2 * np.bincount(y_all.ravel())) <= 1)  # each class's fifth
+    seen = {row.tobytes() for row in x_train}
+    assert not any(row.tobytes() in seen for row in x_val)
+    assert np.array_equal(data.cifar10_splits()[1][0], x_val)
+
+
 def test_missing_folder_is_a_clear_error(monkeypatch, tmp_path):
     """A data variable naming a folder that does not exist says so and lists the three ways."""
     monkeypatch.setenv(data.DATA_ENV, str(tmp_path / "nowhere"))

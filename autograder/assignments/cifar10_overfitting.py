@@ -28,29 +28,24 @@ CALLBACK_SETTINGS = {
 PROBE_PATHS = ("/tmp/bncourse-probe/best.keras", "/tmp/grader-checkpoints/run-7/chosen.keras")
 
 
-def scaled(images: np.ndarray) -> np.ndarray:
-    """Pixels as the notebook prescribes them: float32 in 0..1."""
-    return images.astype("float32") / 255
-
-
 def course_training() -> tuple:
     """The 4,660 course training images, scaled, with flat labels (the notebook's x_all, y_all)."""
-    from bncourse.data import load_cifar10
+    from bncourse.data import load_cifar10, scale_pixels
 
     (x, y), _ = load_cifar10()
-    return scaled(x), y.ravel()
+    return scale_pixels(x), y.ravel()
 
 
 def test_rows(private: bool) -> tuple:
     """The public test rows (the notebook's x_test, y_test) or the private ones only the grader has."""
-    from bncourse.data import PUBLIC_TEST_ROWS, load_cifar10, load_private_test
+    from bncourse.data import PUBLIC_TEST_ROWS, load_cifar10, load_private_test, scale_pixels
 
     if private:
         x, y = load_private_test("cifar10")
     else:
         _, (x, y) = load_cifar10()
         x, y = x[:PUBLIC_TEST_ROWS["cifar10"]], y[:PUBLIC_TEST_ROWS["cifar10"]]
-    return scaled(x), y.ravel()
+    return scale_pixels(x), y.ravel()
 
 
 def expected_baseline():
