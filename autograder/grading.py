@@ -62,7 +62,28 @@ def verdict_outputs(message: str | None) -> list:
     return [new_output("error", ename="AssertionError", evalue=message, traceback=[f"AssertionError: {message}"])]
 
 
-class JudgedExecute(Execute):
+class BriefAfterTimeout(NotebookClient):
+    """A cell that runs past its timeout is interrupted; the kernel then has ``interrupt_grace`` seconds,
+    not the whole ``iopub_timeout``, to finish the cell's output, else the cell counts as one that would
+    not stop (a kernel that ignores the interrupt costs seconds, not a minute, and is shut down)."""
+
+    interrupt_grace = Integer(10, help="seconds an interrupted cell may take to stop").tag(config=True)
+
+    async def _async_handle_timeout(self, timeout, cell=None):  # nbclient's step when a cell times out
+        self.iopub_timeout = min(self.iopub_timeout, self.interrupt_grace)  # for this cell only
+        return await super()._async_handle_timeout(timeout, cell)
+
+    async def async_execute_cell(self, *args, **kwargs):
+        iopub_timeout = self.iopub_timeout
+        try:
+            return await super().async_execute_cell(*args, **kwargs)
+        finally:
+            self.iopub_timeout = iopub_timeout
+
+    execute_cell = run_sync(async_execute_cell)  # as nbclient binds it, to this class's coroutine
+
+
+class JudgedExecute(BriefAfterTimeout, Execute):
     """nbgrader's Execute, with the kernel in a sandbox and the graded cells judged outside it."""
 
     sandbox = Bool(True, help=(
@@ -233,10 +254,10 @@ class JudgedExecute(Execute):
                 break
             work = self.scratch_copy(folder, scratch / f"calls-work-{run}")
             kernel = self.kernel_manager(work, scratch / f"calls-connection-{run}", [scratch / "calls"], [inputs])
-            client = NotebookClient(nbformat.v4.new_notebook(cells=[new_code_cell(code) for _, code in steps]),
+            client = BriefAfterTimeout(nbformat.v4.new_notebook(cells=[new_code_cell(code) for _, code in steps]),
                                     km=kernel, allow_errors=True, timeout=self.timeout, interrupt_on_timeout=True,
                                     error_on_timeout=self.error_on_timeout, raise_on_iopub_timeout=True,
-                                    iopub_timeout=self.iopub_timeout,
+                                    iopub_timeout=self.iopub_timeout, interrupt_grace=self.interrupt_grace,
                                     extra_arguments=self.extra_arguments, resources={"metadata": {"path": str(work)}})
             current = None
             try:

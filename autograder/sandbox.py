@@ -186,6 +186,9 @@ class SandboxedKernelManager(AsyncKernelManager):
         return [*prefix, sys.executable, *command[1:], "--IPKernelApp.parent_handle=1"]
 
     async def _async_pre_start_kernel(self, **kwargs):
+        # interrupted by message, so the kernel signals itself: a signal sent from here would reach
+        # only bubblewrap, which does not pass it on into the sandbox
+        self.kernel_spec.interrupt_mode = "message"
         command, kw = await super()._async_pre_start_kernel(**kwargs)
         kw["env"] = sandbox_env(Path(self.work) / ".home", Path(self.data) if self.data else None)
         kw["cwd"] = self.work

@@ -24,7 +24,9 @@ from wrong_answers import WRONG_ANSWERS
 pytestmark = pytest.mark.slow
 ASSIGNMENT = "weight_init"  # the quickest assignment to grade
 WRONG = ["variance_instead_of_std", "stack_without_activation"]
-ATTACKS = ["builtins_isinstance_patched", "gradebook_scores_rewritten", "kills_its_own_kernel"]
+# attacks that end by themselves (those that run until a cell's timeout cost minutes per run, and
+# tests/test_hostile.py grades them all)
+ATTACKS = ["artifact_writer_patched_to_forge_answers", "writes_outside_its_folder", "kills_its_own_kernel"]
 COMMAND = [sys.executable, "-m", "autograder.grade", ASSIGNMENT]
 
 

@@ -145,3 +145,41 @@ def test_what_the_grader_makes_for_itself_is_made_once_and_kept_whole(tmp_path):
     with pytest.raises(RuntimeError, match="the judge failed"):
         grader.cached("other", broken)
     assert sorted(path.name for path in (tmp_path / "cache").iterdir()) == [first.name]
+
+
+def test_a_cell_past_its_timeout_is_interrupted_inside_the_sandbox(available, tmp_path):
+    """A sandboxed cell that runs past its timeout is interrupted (the kernel gets the interrupt, so the
+    next cell runs); one that ignores interrupts stops the run after the short grace, not after the
+    minute the kernel gets for a finished cell's last output."""
+    import time
+
+    import nbformat
+    from nbclient.exceptions import CellTimeoutError
+    from nbformat.v4 import new_code_cell
+
+    from autograder.grading import BriefAfterTimeout
+    from autograder.sandbox import SandboxedKernelManager
+
+    work, connection, data = tmp_path / "work", tmp_path / "connection", tmp_path / "data"
+    for folder in (work, connection, data):
+        folder.mkdir()
+    cells = ["import time\ntime.sleep(600)", "print('next cell ran')",
+             "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"]
+    client = BriefAfterTimeout(nbformat.v4.new_notebook(cells=[new_code_cell(code) for code in cells]),
+                               km=SandboxedKernelManager(kernel_name="python3", work=str(work),
+                                                         connection=str(connection), data=str(data)),
+                               timeout=5, interrupt_on_timeout=True, allow_errors=True, iopub_timeout=60,
+                               error_on_timeout={"ename": "CellTimeoutError", "evalue": "", "traceback": []},
+                               interrupt_grace=3, raise_on_iopub_timeout=True)
+    with client.setup_kernel():
+        started = time.monotonic()
+        client.execute_cell(client.nb.cells[0], 0)
+        assert time.monotonic() - started < 20, "the interrupt did not reach the kernel"
+        assert "KeyboardInterrupt" in str(client.nb.cells[0].outputs)
+        client.execute_cell(client.nb.cells[1], 1)
+        assert "next cell ran" in str(client.nb.cells[1].outputs)
+        started = time.monotonic()
+        with pytest.raises(CellTimeoutError):
+            client.execute_cell(client.nb.cells[2], 2)
+        assert time.monotonic() - started < 20, "a cell that ignores the interrupt held the run for a minute"
+        assert client.iopub_timeout == 60
