@@ -3,7 +3,7 @@
     python -m autograder.grade <assignment> [--students ID ...] [--workers N] [--scheduler ADDRESS]
 
 run in the course folder (the one with ``nbgrader_config.py``). Each submission is executed and
-judged on a Dask worker (a ``LocalCluster`` of ``--workers`` processes, by default one per core, or
+judged on a Dask worker (a ``LocalCluster`` of ``--workers`` processes, by default one per two cores, or
 the workers of the scheduler at ``--scheduler``), in the sandbox, with the course's nbgrader
 configuration. This process alone writes the gradebook: nbgrader scores each executed notebook as
 ``nbgrader autograde`` would (see :mod:`autograder.batch`). Stopped and run again, it grades only
@@ -108,6 +108,15 @@ def add_students(course: Path, students: list[str]) -> None:
                 gradebook.add_student(student)
 
 
+def worker_shape(cores: int, workers: int | None, threads: int | None) -> tuple[int, int]:
+    """``(workers, threads per submission)`` on ``cores`` cores, filling in what is not given. One
+    submission already runs three processes side by side (notebook kernel, calls kernel, judge): on 2
+    cores one worker of 2 threads grades fastest (``benchmarks/run.py --only class``); more workers only
+    fight over the cores. So by default a worker per two cores, each submission's TensorFlow on 2 threads."""
+    threads = threads or (max(1, cores // workers) if workers else min(2, cores))
+    return workers or max(1, cores // threads), threads
+
+
 def client_for(scheduler: str | None, workers: int):
     """A Dask client: on the scheduler at ``scheduler``, or on a LocalCluster of ``workers`` processes
     (a worker that dies takes its task with it, and the task is tried on one more worker)."""
@@ -177,9 +186,7 @@ def grade(course: Path, assignment: str, students: list[str] | None = None, work
     if unknown:
         raise SystemExit(f"No submission of {assignment} from: {', '.join(unknown)}")
     chosen = [student for student in (students or everyone) if force or not is_graded(course, assignment, student)]
-    cores = os.cpu_count() or 1
-    workers = workers or cores
-    threads = threads or max(1, cores // workers)
+    workers, threads = worker_shape(os.cpu_count() or 1, workers, threads)
     results = results_folder(course, assignment)
     if force:
         for student in chosen:
@@ -255,8 +262,8 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("assignment")
     parser.add_argument("--students", nargs="+", help="grade only these students (default: every submission)")
-    parser.add_argument("--workers", type=int, help="worker processes of the local cluster (default: one per core)")
-    parser.add_argument("--threads", type=int, help="CPU threads per submission (default: cores / workers)")
+    parser.add_argument("--workers", type=int, help="worker processes of the local cluster (default: one per two cores)")
+    parser.add_argument("--threads", type=int, help="CPU threads per submission (default: 2, or cores / workers)")
     parser.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
     parser.add_argument("--timeout", type=int, help="seconds a cell may run (default: the course's c.Execute.timeout)")
     parser.add_argument("--force", action="store_true", help="grade the chosen submissions again even if graded")

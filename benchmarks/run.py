@@ -123,6 +123,17 @@ def bench_corpus() -> None:
         print(f"all: {submissions} submissions in {sum(found.seconds.values()):.0f} s")
 
 
+def cpu_times() -> list[int]:
+    """The machine's CPU time counters (jiffies), from the first line of /proc/stat."""
+    return [int(value) for value in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+
+
+def idle_share(before: list[int], after: list[int]) -> float:
+    """The share of CPU time spent idle (or waiting on I/O) between two ``cpu_times`` readings."""
+    spent = [b - a for a, b in zip(before, after)]
+    return (spent[3] + spent[4]) / max(1, sum(spent))
+
+
 def bench_class(count: int = 24, assignment: str = "weight_init") -> None:
     """Grade one batch of ``count`` submissions sequentially (plain nbgrader autograde) and with
     `python -m autograder.grade` on every core, each way in a fresh copy of the same course."""
@@ -141,19 +152,23 @@ def bench_class(count: int = 24, assignment: str = "weight_init") -> None:
             submit(template, f"student{index:03d}", assignment, {notebook: kinds[index % len(kinds)]})
         runs = {"nbgrader autograde (one at a time)": [sys.executable, "-m", "nbgrader", "autograde", assignment,
                                                        "--create"],
+                "autograder.grade, 1 worker x 2 threads (default on 2 cores)": [
+                    sys.executable, "-m", "autograder.grade", assignment, "--workers", "1", "--threads", "2"],
                 "autograder.grade, 2 workers x 1 thread": [sys.executable, "-m", "autograder.grade", assignment,
-                                                           "--workers", "2", "--threads", "1"],
-                "autograder.grade, 1 worker x 2 threads": [sys.executable, "-m", "autograder.grade", assignment,
-                                                           "--workers", "1", "--threads", "2"]}
-        print(f"\n| {count} submissions of {assignment} | seconds | per submission | speed-up |")
-        print("| --- | ---: | ---: | ---: |")
+                                                           "--workers", "2", "--threads", "1"]}
+        print(f"\n| {count} submissions of {assignment} | seconds | per submission | speed-up | cores idle |")
+        print("| --- | ---: | ---: | ---: | ---: |")
         first = None
         for index, (name, command) in enumerate(runs.items()):
             course = Path(folder) / f"run{index}"
             shutil.copytree(template, course)
+            before = cpu_times()
             seconds, _ = measured(command, cwd=course)
+            idle = idle_share(before, cpu_times())
             first = first or seconds
-            print(f"| {name} | {seconds:.0f} | {seconds / count:.1f} | {first / seconds:.2f}x |")
+            print(f"| {name} | {seconds:.0f} | {seconds / count:.1f} | {first / seconds:.2f}x | {idle:.0%} |")
+        print("\n(cores idle: the machine's idle CPU share during the run, from /proc/stat. Running side by side "
+              "can at best use what the sequential run leaves idle: its ceiling is 1 / (1 - idle).)")
 
 
 def bench_browser() -> None:
