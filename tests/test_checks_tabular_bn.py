@@ -16,10 +16,10 @@ def judged(folder, grade_id, functions=None, variables=None):
     return judging.judged(tabular_bn, folder, folder, grade_id, functions, variables)
 
 
-def stack(inputs, chained=True, batch_norm=True):
+def stack(inputs, chained=True, batch_norm=True, bias=False):
     h = inputs
     for _ in range(3):
-        h = keras.layers.Dense(8)(h if chained else inputs)
+        h = keras.layers.Dense(8, use_bias=bias)(h if chained else inputs)
         if batch_norm:
             h = keras.layers.BatchNormalization()(h)
         h = keras.layers.Activation("swish")(h)
@@ -44,6 +44,7 @@ def test_the_networks_of_task_1_pass(tmp_path):
 @pytest.mark.parametrize("grade_id, function, message", [
     ("test_regressor_structure", lambda n: regressor(n, chained=False), "not chained"),
     ("test_regressor_structure", lambda n: regressor(n, batch_norm=False), "should be a BatchNormalization"),
+    ("test_regressor_structure", lambda n: regressor(n, bias=True), "use_bias False"),
     ("test_regressor_structure", lambda n: regressor(10), "parameters"),  # ignores n_features
     ("test_classifier_structure", lambda n, k: classifier(n, k, activation="relu"), "activation 'softmax'"),
     ("test_classifier_structure", lambda n, k: classifier(n, 3), "units 2"),  # ignores n_classes

@@ -37,9 +37,14 @@ WRONG_ANSWERS = {
     },
     "tabular_bn": {
         "source_layers_not_chained": {
-            "edits": [("h = keras.layers.Dense(8)(h)", "h = keras.layers.Dense(8)(inputs)")],
+            "edits": [("h = keras.layers.Dense(8, use_bias=False)(h)", "h = keras.layers.Dense(8, use_bias=False)(inputs)")],
             "fails": {"test_regressor_structure", "test_classifier_structure",  # the grader trains only Task 1's
                       "test_regressor_mse", "test_classifier_accuracy"},      # network, so the metrics go too
+        },
+        "dense_keeps_its_bias": {  # the source's layers: a bias that BN's mean subtraction cancels
+            "edits": [("h = keras.layers.Dense(8, use_bias=False)(h)", "h = keras.layers.Dense(8)(h)")],
+            "fails": {"test_regressor_structure", "test_classifier_structure", "test_regressor_mse",
+                      "test_classifier_accuracy"},
         },
         "no_batch_normalization": {
             "edits": [("        h = keras.layers.BatchNormalization()(h)\n", "")],

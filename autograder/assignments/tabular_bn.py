@@ -27,7 +27,8 @@ def expected_mlp(n_features: int, n_outputs: int | None):
 
     blocks = []
     for _ in range(3):
-        blocks += [keras.layers.Dense(8), keras.layers.BatchNormalization(), keras.layers.Activation("swish")]
+        blocks += [keras.layers.Dense(8, use_bias=False), keras.layers.BatchNormalization(),
+                   keras.layers.Activation("swish")]
     head = keras.layers.Dense(1) if n_outputs is None else keras.layers.Dense(n_outputs, activation="softmax")
     return keras.Sequential([keras.Input((n_features,)), *blocks, head])
 
