@@ -5,29 +5,39 @@ import time
 import keras
 
 
-class TimeBudget(keras.callbacks.Callback):
-    """Stop training once ``seconds`` of wall-clock time are spent; optionally schedule the learning rate.
+class StepBudget(keras.callbacks.Callback):
+    """Stop training after ``steps`` training steps; optionally schedule the learning rate over them.
 
-    ``schedule`` maps the fraction of the budget already spent (0 to 1) to a learning rate, which is
-    set before every training step. After training, ``epoch_seconds`` holds the time at the end of
-    each epoch, ``seconds_used`` the total, and ``epochs_done`` the finished steps in units of epochs,
-    so a run stopped in the middle of an epoch reports, e.g., 6.4.
+    ``schedule`` maps the fraction of the budget already spent (``steps_done / steps``: 0 before the
+    first step, below 1 before the last) to a learning rate, which is set before every training step.
+    A schedule therefore follows the step budget, not the epochs or the clock, and a schedule that
+    falls to zero at 1 ends exactly when the budget does. Since the budget counts steps, the same
+    budget gives the same run on any machine.
+
+    The callback also measures wall-clock time, for the record only: after training,
+    ``epoch_seconds`` holds the seconds from the start of training to the end of each epoch
+    (validation included), ``seconds_used`` the total, ``steps_done`` the training steps taken and
+    ``epochs_done`` those steps in units of epochs, so a run stopped in the middle of an epoch
+    reports, e.g., 6.4. Another callback (``EarlyStopping``) may stop the run before the budget is
+    spent; ``steps_done`` then says where.
     """
 
-    def __init__(self, seconds, schedule=None):
+    def __init__(self, steps, schedule=None):
         super().__init__()
-        self.seconds, self.schedule = seconds, schedule
+        if steps < 1:
+            raise ValueError(f"a step budget needs at least one step, not {steps}")
+        self.steps, self.schedule = int(steps), schedule
 
     def on_train_begin(self, logs=None):
-        self.start, self.steps, self.epoch_seconds = time.perf_counter(), 0, []
+        self.start, self.steps_done, self.epoch_seconds = time.perf_counter(), 0, []
 
     def on_train_batch_begin(self, batch, logs=None):
         if self.schedule is not None:
-            self.model.optimizer.learning_rate.assign(self.schedule(min(self.elapsed / self.seconds, 1.0)))
+            self.model.optimizer.learning_rate.assign(self.schedule(self.steps_done / self.steps))
 
     def on_train_batch_end(self, batch, logs=None):
-        self.steps += 1
-        if self.elapsed >= self.seconds:
+        self.steps_done += 1
+        if self.steps_done >= self.steps:
             self.model.stop_training = True
 
     def on_epoch_end(self, epoch, logs=None):
@@ -35,7 +45,7 @@ class TimeBudget(keras.callbacks.Callback):
 
     def on_train_end(self, logs=None):
         self.seconds_used = self.elapsed
-        self.epochs_done = self.steps / self.params["steps"]
+        self.epochs_done = self.steps_done / self.params["steps"]
 
     @property
     def elapsed(self):

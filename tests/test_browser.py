@@ -230,7 +230,7 @@ def test_screenshots_show_the_pages_as_a_reader_sees_them(browser, site):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     light, dark = Reader(browser, site), Reader(browser, site, color_scheme="dark")
     screenshot(light, "book/intro.html", "home.png")
-    screenshot(light, "book/batch_normalization.html", "batch_normalization_figure_1.png", at="#fig-bn-figure-1")
+    screenshot(light, "book/bn_in_networks.html", "bn_figure_1.png", at="#fig-bn-figure-1")
     page = screenshot(dark, "book/gap.html", "gap_dark.png")
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
     for mode, reader in (("light", light), ("dark", dark)):
