@@ -69,6 +69,14 @@ keras.models.load_model = lambda path, *args, **kwargs: best_model if str(path).
 test_loss, test_accuracy = 1.21, 0.58
 """,
     },
+    # The reference solution, but the baseline's last epoch handed in as its best checkpoint, so that
+    # the baseline looks more overfitted next to best_model than it is at its best: the grader compares
+    # baseline_best with its own checkpoint of the baseline, and only test_gap (1 point) is lost.
+    "baseline_best_is_the_last_epoch": {
+        "base": "solution", "deserves": 9,
+        "replace": ("best_model = keras.models.load_model(checkpoint_path)",
+                    "best_model = keras.models.load_model(checkpoint_path)\nbaseline_best = baseline"),
+    },
     # The reference solution with its test results typed in instead of measured: only Task 6's check
     # (2 points) compares them with the grader's own evaluation of best_model; the rest is honest work.
     "test_accuracy_reported_by_hand": {
