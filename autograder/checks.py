@@ -6,7 +6,6 @@ expected, so nbgrader's feedback tells the student exactly what to fix.
 
 from __future__ import annotations
 
-import keras
 import numpy as np
 
 RTOL, ATOL = 1e-4, 1e-6  # a replayed training agrees with the original to float32 round-off
@@ -67,11 +66,15 @@ def settings(layer) -> dict:
 
 def model_layers(model) -> list:
     """The layers of a model that compute something (input layers are left out)."""
+    import keras
+
     return [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
 
 
 def check_is_model(model, variable: str) -> None:
     """Fail with a clear sentence unless ``model`` is a built Keras model."""
+    import keras
+
     assert isinstance(model, keras.Model), (
         f"`{variable}` should be a Keras model, but it is a {type(model).__name__}."
     )

@@ -318,14 +318,16 @@ class JudgedExecute(BriefAfterTimeout, Execute):
         float round-off)."""
         from importlib.metadata import version
 
-        from bncourse import seeding
+        import bncourse  # not bncourse.seeding, which loads TensorFlow: the grader's own process never needs it
 
+        package = Path(bncourse.__file__).parent
         key = hashlib.sha256()
-        for path in sorted([*GRADER_DIR.rglob("*.py"), *Path(seeding.__file__).parent.glob("*.py"),
-                            Path(seeding.__file__).parent / "checksums.json"]):
+        for path in sorted([*GRADER_DIR.rglob("*.py"), *package.glob("*.py"), package / "checksums.json"]):
             key.update(path.read_bytes())
-        threads = sandbox_env(Path("/tmp")).get("OMP_NUM_THREADS"), *map(os.environ.get, THREAD_SETTINGS)
-        key.update(f"{seeding.course_seed()} {version('keras')} {version('tensorflow')} {threads}".encode())
+        # what the kernels are given: the seed (else seeding.py's default, hashed above) and the threads
+        env = sandbox_env(Path("/tmp"))
+        given = [env.get(name) for name in ("BNCOURSE_SEED", "OMP_NUM_THREADS", *THREAD_SETTINGS)]
+        key.update(f"{given} {version('keras')} {version('tensorflow')}".encode())
         root = Path(self.reference_cache or Path.home() / ".cache" / "bncourse-grader")
         folder = root / f"{name}-{key.hexdigest()[:16]}"
         if not (folder / "done").is_file():

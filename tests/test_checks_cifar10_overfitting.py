@@ -108,6 +108,7 @@ def history_baseline(parts):
                      validation_data=(parts["x_val"], parts["y_val"]))
 
 
+@pytest.mark.slow  # trains the assignment's models (15-20 s each)
 def test_baseline_history_replays_compile_and_fit(tmp_path, inputs, parts, history_baseline):
     """The right compile_and_fit passes; fitting on all images, without validation, or a forged History
     with hand-written optimizer iterations fails with its own sentence."""
@@ -182,6 +183,7 @@ def improved_run(parts, tmp_path_factory):
             "checkpoint_model": keras.models.load_model(path), "x_val": parts["x_val"], "y_val": parts["y_val"]}
 
 
+@pytest.mark.slow  # trains the assignment's models (15-20 s each)
 def test_improved_training_evaluates_best_model_on_the_validation_part(tmp_path, inputs, improved_run):
     def run(name, **changed):
         return judged(tmp_path / name, inputs, "test_improved_training", variables={**improved_run, **changed})
@@ -206,6 +208,7 @@ def test_improved_training_evaluates_best_model_on_the_validation_part(tmp_path,
     assert "learning_rate=3e-3" in run("rate", history_improved=fast)
 
 
+@pytest.mark.slow  # trains the assignment's models (15-20 s each)
 def test_improved_training_fails_training_on_all_images(tmp_path, inputs, parts, improved_run):
     path = str(tmp_path / "best.keras")
     set_seed(5)
@@ -298,6 +301,7 @@ def reference(tmp_path_factory, history_baseline, improved_run):
     return folder
 
 
+@pytest.mark.slow  # trains the assignment's models (15-20 s each)
 def test_a_run_that_is_not_the_graders_own_earns_nothing(tmp_path, inputs, parts, history_baseline, improved_run,
                                                          reference):
     """Judged against the grader's reference runs, the runs themselves pass; a self-consistent run of

@@ -67,9 +67,9 @@ def test_the_process_cap_stops_a_fork_bomb(available, tmp_path):
 def test_the_memory_cap_stops_a_memory_bomb(available):
     """Allocating past the cap raises MemoryError inside; the machine is untouched."""
     bomb = "blocks = []\ntry:\n    while True:\n        blocks.append(bytearray(10**8))\nexcept MemoryError:\n    print(len(blocks))"
-    done = subprocess.run([*bwrap_command([], memory=2 * 1024**3), sys.executable, "-c", bomb],
+    done = subprocess.run([*bwrap_command([], memory=512 * 1024**2), sys.executable, "-c", bomb],
                           capture_output=True, text=True, timeout=120)
-    assert 0 < int(done.stdout.strip()) <= 21
+    assert 0 < int(done.stdout.strip()) <= 5  # blocks of 100 MB under a cap of 512 MiB
 
 
 def test_a_missing_bubblewrap_says_how_to_fix_it(monkeypatch):
@@ -145,6 +145,41 @@ def test_what_the_grader_makes_for_itself_is_made_once_and_kept_whole(tmp_path):
     with pytest.raises(RuntimeError, match="the judge failed"):
         grader.cached("other", broken)
     assert sorted(path.name for path in (tmp_path / "cache").iterdir()) == [first.name]
+
+
+def test_the_graders_cache_is_made_again_under_another_seed(tmp_path, monkeypatch):
+    """Reference runs made under one seed are never used under another (the calibration reruns the
+    grading with ``$BNCOURSE_SEED``)."""
+    from autograder.grading import JudgedExecute
+
+    def folder():
+        return JudgedExecute(reference_cache=str(tmp_path)).cached("demo", lambda work: None)
+
+    monkeypatch.delenv("BNCOURSE_SEED", raising=False)
+    default = folder()
+    monkeypatch.setenv("BNCOURSE_SEED", "3")
+    assert folder() != default
+    monkeypatch.delenv("BNCOURSE_SEED")
+    assert folder() == default
+
+
+def test_the_graders_own_process_never_loads_tensorflow(tmp_path):
+    """Only the kernels and the judge load models: the process that runs nbgrader (once for a class,
+    or once per worker of ``autograder.grade``) reads every assignment's grading table and keys its
+    cache without TensorFlow, which costs seconds and about half a GiB to load."""
+    probe = (
+        "import sys\n"
+        "import autograder.grade\n"
+        "from autograder import spec\n"
+        "from autograder.course import ASSIGNMENTS\n"
+        "from autograder.grading import JudgedExecute\n"
+        "tables = [spec.load(assignment) for assignment in ASSIGNMENTS]\n"
+        f"JudgedExecute(reference_cache={str(tmp_path)!r}).cached('demo', lambda work: None)\n"
+        "print(sorted(name for name in ('keras', 'tensorflow') if name in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_a_cell_past_its_timeout_is_interrupted_inside_the_sandbox(available, tmp_path):
