@@ -46,7 +46,21 @@ from bncourse.artifacts import calls_code, export_code
 from bncourse.data import write_public_data
 
 JUDGE_TIMEOUT = 300  # seconds for the judge's own process
+CACHE_KEEP_DAYS = 7  # the grader's cache drops what no grading has used for this long
 GRADER_DIR = Path(__file__).resolve().parent  # the grader's code, read-only in the judge's sandbox
+
+
+def prune_cache(root: Path, keep: Path, days: float = CACHE_KEEP_DAYS) -> None:
+    """Remove what the grader's cache holds that no grading has used for ``days`` (folders made for
+    an earlier version of the grader, the course or the libraries, or under a calibration seed, and
+    the half-made folders of an interrupted making); ``keep`` stays."""
+    cutoff = time.time() - days * 86400
+    for path in root.iterdir():
+        try:
+            if path != keep and path.is_dir() and not path.is_symlink() and path.stat().st_mtime < cutoff:
+                shutil.rmtree(path)
+        except OSError:  # another grading process removed or uses it: leave it
+            pass
 
 
 def is_graded_test(cell) -> bool:
@@ -315,7 +329,7 @@ class JudgedExecute(BriefAfterTimeout, Execute):
         (``reference_cache``, which no student kernel can see; it is mounted read-only where a kernel
         reads it), under a name that changes with the grader's code, the course package, the data
         checksums, the seed, the library versions and the kernels' thread settings (which may change
-        float round-off)."""
+        float round-off). Each making also removes what no grading has used for ``CACHE_KEEP_DAYS``."""
         from importlib.metadata import version
 
         import bncourse  # not bncourse.seeding, which loads TensorFlow: the grader's own process never needs it
@@ -330,6 +344,10 @@ class JudgedExecute(BriefAfterTimeout, Execute):
         key.update(f"{given} {version('keras')} {version('tensorflow')}".encode())
         root = Path(self.reference_cache or Path.home() / ".cache" / "bncourse-grader")
         folder = root / f"{name}-{key.hexdigest()[:16]}"
+        try:
+            os.utime(folder)  # used now: what the pruning goes by
+        except OSError:  # not made yet, or made by another user (whose gradings keep it)
+            pass
         if not (folder / "done").is_file():
             root.mkdir(parents=True, exist_ok=True)
             started, work = time.monotonic(), Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
@@ -350,6 +368,7 @@ class JudgedExecute(BriefAfterTimeout, Execute):
             except OSError:
                 shutil.rmtree(work, ignore_errors=True)
             self.log.info("Made the grader's %s in %.1f s", name, time.monotonic() - started)
+            prune_cache(root, keep=folder)
         return folder
 
     def start_judge(self, judged: Path, inputs: Path) -> subprocess.Popen:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -145,6 +147,27 @@ def test_what_the_grader_makes_for_itself_is_made_once_and_kept_whole(tmp_path):
     with pytest.raises(RuntimeError, match="the judge failed"):
         grader.cached("other", broken)
     assert sorted(path.name for path in (tmp_path / "cache").iterdir()) == [first.name]
+
+
+def test_the_graders_cache_drops_what_no_grading_has_used_for_a_week(tmp_path):
+    """Every version of the grader, and every calibration seed, makes folders of its own: a making
+    removes those unused for ``CACHE_KEEP_DAYS`` (and half-made ones), and each use counts as one."""
+    from autograder.grading import CACHE_KEEP_DAYS, JudgedExecute
+
+    grader = JudgedExecute(reference_cache=str(tmp_path))
+    used = grader.cached("used", lambda work: None)
+    old, stale, recent = tmp_path / "demo-0000000000000000", tmp_path / ".demo-half", tmp_path / "demo-1111111111111111"
+    for path in (old, stale, recent):
+        path.mkdir()
+    long_ago = time.time() - (CACHE_KEEP_DAYS + 1) * 86400
+    for path in (used, old, stale):
+        os.utime(path, (long_ago, long_ago))
+    assert grader.cached("used", lambda work: None) == used  # found, not made: nothing is removed
+    assert old.exists() and stale.exists()
+    os.utime(used, (long_ago, long_ago))
+    grader.cached("used", lambda work: None)  # a use, then a making: the use keeps it
+    made = grader.cached("other", lambda work: None)
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([used.name, recent.name, made.name])
 
 
 def test_the_graders_cache_is_made_again_under_another_seed(tmp_path, monkeypatch):
