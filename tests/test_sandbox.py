@@ -205,6 +205,7 @@ def test_the_graders_own_process_never_loads_tensorflow(tmp_path):
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
+@pytest.mark.slow  # waits out a 5 s timeout and a 3 s grace in a sandboxed kernel
 def test_a_cell_past_its_timeout_is_interrupted_inside_the_sandbox(available, tmp_path):
     """A sandboxed cell that runs past its timeout is interrupted (the kernel gets the interrupt, so the
     next cell runs); one that ignores interrupts stops the run after the short grace, not after the

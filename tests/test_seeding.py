@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from bncourse.seeding import set_seed
 
@@ -48,6 +49,7 @@ def quiet_run(code: str) -> str:
     return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stderr
 
 
+@pytest.mark.slow  # starts two Pythons that each import TensorFlow
 def test_importing_bncourse_first_quiets_tensorflow():
     """Any bncourse module imported before TensorFlow silences its C++ log messages; the seeding
     module quiets TensorFlow's Python logger."""
