@@ -70,11 +70,11 @@ def forged(x, y, shuffle_data):
     return history
 
 
-@pytest.mark.parametrize("wrong, message", [
-    (lambda x, y, s: train_fresh(x, y, s, epochs=4), "should hold 5 epochs"),
-    (continued, "not those of a fresh run"),
+@pytest.mark.parametrize("wrong, message", [  # the three that train 5 epochs each (8 s) in the slow tier
+    pytest.param(lambda x, y, s: train_fresh(x, y, s, epochs=4), "should hold 5 epochs", marks=pytest.mark.slow),
+    pytest.param(continued, "not those of a fresh run", marks=pytest.mark.slow),
     (forged, "not those of a fresh run"),
-    (lambda x, y, s: train_fresh(x, y, not s), "not those of a fresh run"),
+    pytest.param(lambda x, y, s: train_fresh(x, y, not s), "not those of a fresh run", marks=pytest.mark.slow),
 ])
 def test_train_fresh_fails_runs_that_are_not_fresh(tmp_path, inputs, wrong, message):
     assert message in judged(tmp_path, inputs, "test_histories", {"train_fresh": wrong}, histories(inputs))
