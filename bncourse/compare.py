@@ -1,6 +1,7 @@
-"""Comparing settings over several seeds, the one rule the book uses: a difference between two
-settings counts only when it is larger than the spread between seeds of either one; otherwise it
-is a tie."""
+"""Comparing settings, the rules the book uses. Over several seeds: a difference between two settings
+counts only when it is larger than the spread between seeds of either one; otherwise it is a tie.
+One run per setting: a difference of two accuracies counts only when it is larger than
+``accuracy_margin``."""
 
 from __future__ import annotations
 
@@ -25,3 +26,9 @@ def verdict(a, b, higher_is_better: bool = True) -> str:
     if abs(gap) <= max(spread(a), spread(b)):
         return "tie"
     return "a" if (gap > 0) == higher_is_better else "b"
+
+
+def accuracy_margin(a: float, b: float, n: int) -> float:
+    """Twice the standard error of the difference of two accuracies ``a`` and ``b``, each measured
+    once on ``n`` examples (binomial): the margin below which one run per setting calls a tie."""
+    return 2 * float(np.sqrt((a * (1 - a) + b * (1 - b)) / n))

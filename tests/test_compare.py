@@ -1,8 +1,8 @@
-"""The book's rule for comparing two settings over seeds."""
+"""The book's rules for comparing two settings: over seeds, and one run each."""
 
 import pytest
 
-from bncourse.compare import spread, verdict
+from bncourse.compare import accuracy_margin, spread, verdict
 
 
 def test_a_gap_larger_than_both_spreads_names_the_better_setting():
@@ -26,3 +26,9 @@ def test_one_seed_is_not_a_comparison():
 
 def test_spread_is_the_range():
     assert spread([3, 1, 2]) == 2
+
+
+def test_the_margin_of_one_run_each_is_twice_the_standard_error_of_the_difference():
+    assert accuracy_margin(0.5, 0.5, 100) == pytest.approx(2 * (0.5 / 100) ** 0.5)
+    assert accuracy_margin(0.9, 0.7, 1000) == pytest.approx(2 * ((0.09 + 0.21) / 1000) ** 0.5)
+    assert accuracy_margin(0.5, 0.5, 10_000) < accuracy_margin(0.5, 0.5, 100)  # more examples, less noise
