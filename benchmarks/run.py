@@ -110,14 +110,17 @@ def bench_book() -> None:
     """Build the whole book from an empty execution cache; print each chapter's execution time within
     the build and the build's time."""
     with tempfile.TemporaryDirectory() as folder:
+        before = cpu_times()
         seconds, peak = measured(
             [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--path-output", folder,
              "-W", "-n", "--keep-going"],
             cwd=ROOT,
         )
+        after = cpu_times()
         executing = print_chapter_times(Path(folder))
     print(f"\nWhole book build from a clean cache: {seconds:.0f} s (executing the chapters {executing:.0f} s), "
-          f"peak memory {peak:.0f} MiB.")
+          f"peak memory {peak:.0f} MiB; cores idle {idle_share(before, after):.0%}, "
+          f"stolen by the host {steal_share(before, after):.0%}.")
 
 
 def bench_assignments() -> None:
@@ -179,6 +182,13 @@ def idle_share(before: list[int], after: list[int]) -> float:
     """The share of CPU time spent idle (or waiting on I/O) between two ``cpu_times`` readings."""
     spent = [b - a for a, b in zip(before, after)]
     return (spent[3] + spent[4]) / max(1, sum(spent))
+
+
+def steal_share(before: list[int], after: list[int]) -> float:
+    """The share of CPU time the hypervisor gave to other machines ("steal") between two ``cpu_times``
+    readings: a busy host, not a slow course, when it is large."""
+    spent = [b - a for a, b in zip(before, after)]
+    return spent[7] / max(1, sum(spent))
 
 
 def bench_class(count: int = 24, assignment: str = "weight_init") -> None:
@@ -243,6 +253,16 @@ def bench_ci() -> None:
     print(f"\nbash .ci/run on a fresh clone: {seconds / 60:.1f} min, exit status {code} (limit 90 min).")
 
 
+def cpu_model() -> str:
+    """The processor's name, clock and widest vector instructions, from /proc/cpuinfo: machines of
+    one kind here differ by up to twice in speed, and this tells two apart."""
+    info = dict(line.split(":", 1) for line in Path("/proc/cpuinfo").read_text().splitlines() if ":" in line)
+    info = {key.strip(): value.strip() for key, value in info.items()}
+    flags = info.get("flags", "").split()
+    vector = next((name for name in ("avx512f", "avx2", "avx") if name in flags), "no AVX")
+    return f"{info.get('model name', 'unknown')}, {float(info.get('cpu MHz', 0)):.0f} MHz, {vector}"
+
+
 def main() -> None:
     """Run the benchmarks asked for and print where they ran."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -250,7 +270,7 @@ def main() -> None:
     args = parser.parse_args()
     if not os.environ.get("BNCOURSE_DATA"):
         print("note: BNCOURSE_DATA is not set; the loaders will use the keras cache", file=sys.stderr)
-    print(f"Machine: {os.cpu_count()} CPU cores, Python {sys.version.split()[0]}\n")
+    print(f"Machine: {os.cpu_count()} CPU cores ({cpu_model()}), Python {sys.version.split()[0]}\n")
     runs = {"chapters": bench_chapters, "book": bench_book, "assignments": bench_assignments,
             "corpus": bench_corpus, "class": bench_class, "browser": bench_browser, "ci": bench_ci}
     for name, run in runs.items():
