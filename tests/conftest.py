@@ -10,6 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from bncourse.execute_chapters import chapters_with_code  # noqa: E402
 from bncourse.toc import ROOT  # noqa: E402
 
 BOOK_HTML_ENV = "BNCOURSE_BOOK_HTML"  # an existing build to check instead of building (browser tests)
@@ -18,16 +19,23 @@ BOOK_HTML_ENV = "BNCOURSE_BOOK_HTML"  # an existing build to check instead of bu
 @pytest.fixture(scope="session")
 def book_html(tmp_path_factory) -> Path:
     """The HTML book (``_build/html``), built once per session from a clean execution cache with
-    ``-W -n --keep-going``; or the folder ``$BNCOURSE_BOOK_HTML`` names, an existing build, as is."""
+    ``-W -n --keep-going``, its chapters executed two at a time first (``bncourse.execute_chapters``,
+    in a process of its own); or the folder ``$BNCOURSE_BOOK_HTML`` names, an existing build, as is."""
     if os.environ.get(BOOK_HTML_ENV):
         return Path(os.environ[BOOK_HTML_ENV]).resolve()
     out = tmp_path_factory.mktemp("book")
+    executed = subprocess.run([sys.executable, "-m", "bncourse.execute_chapters", str(out)],
+                              capture_output=True, text=True)
+    assert executed.returncode == 0, f"executing the chapters failed:\n{executed.stderr[-3000:]}"
     result = subprocess.run(
         [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--path-output", str(out),
          "-W", "-n", "--keep-going"],
         capture_output=True, text=True,
     )
     assert result.returncode == 0, f"book build failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
+    cached = result.stdout.count("Using cached notebook")
+    assert cached == len(chapters_with_code()), \
+        f"the build executed chapters itself: only {cached} were found as bncourse.execute_chapters cached them"
     return out / "_build" / "html"
 
 
