@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bncourse.toc import toc_files
+from bncourse.toc import chapters_with_code
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -72,16 +72,11 @@ def measured(command: list[str], cwd: Path) -> tuple[float, float]:
     return seconds, peak
 
 
-def chapters() -> list[str]:
-    """The book's pages that hold code, in table-of-contents order."""
-    return [f for f in toc_files() if "```{code-cell}" in (ROOT / f"{f}.md").read_text()]
-
-
 def bench_chapters() -> None:
     """Execute each chapter alone, as the book build does."""
     print("| chapter | seconds | peak memory (MiB) | within 120 s |\n| --- | ---: | ---: | --- |")
     with tempfile.TemporaryDirectory() as folder:
-        for chapter in chapters():
+        for chapter in chapters_with_code():
             out = Path(folder) / (Path(chapter).name + ".ipynb")
             seconds, peak = measured(
                 [sys.executable, "-m", "jupytext", "--quiet", "--to", "ipynb", "--execute",
@@ -99,7 +94,7 @@ def print_chapter_times(build: Path) -> float:
     records = get_cache(build / "_build" / ".jupyter_cache").list_cache_records()
     executed = {Path(r.uri).resolve(): r.data.get("execution_seconds", 0.0) for r in records}
     print("\n| chapter (in the whole build) | seconds | within 120 s |\n| --- | ---: | --- |")
-    for chapter in chapters():
+    for chapter in chapters_with_code():
         run = executed.get((ROOT / f"{chapter}.md").resolve())
         shown = "not executed | " if run is None else f"{run:.0f} | {'yes' if run <= CHAPTER_BUDGET else 'NO'}"
         print(f"| {chapter} | {shown} |")

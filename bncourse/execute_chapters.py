@@ -23,15 +23,9 @@ import yaml
 from jupyter_cache import get_cache
 from jupyter_cache.executors import load_executor
 
-from bncourse.toc import ROOT, toc_files
+from bncourse.toc import ROOT, chapters_with_code
 
 READER = {"name": "myst_nb_md", "type": "plugin"}  # how myst-nb reads a MyST Markdown chapter
-
-
-def chapters_with_code() -> list[Path]:
-    """The pages of the table of contents that have code cells, the ones the build executes."""
-    pages = [ROOT / f"{page}.md" for page in toc_files()]
-    return [page for page in pages if "```{code-cell}" in page.read_text()]
 
 
 def execute_chapters(path_output: Path) -> list[str]:
@@ -40,7 +34,7 @@ def execute_chapters(path_output: Path) -> list[str]:
     timeout = 2 * yaml.safe_load((ROOT / "_config.yml").read_text())["execute"]["timeout"]
     cache = get_cache(Path(path_output) / "_build" / ".jupyter_cache")
     for chapter in chapters_with_code():
-        cache.add_nb_to_project(str(chapter), read_data=READER)
+        cache.add_nb_to_project(str(ROOT / f"{chapter}.md"), read_data=READER)
     executor = load_executor("local-parallel", cache=cache, logger=logging.getLogger(__name__))
     result = executor.run_and_cache(timeout=timeout)
     return sorted(result.errored + result.excepted)

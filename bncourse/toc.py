@@ -14,3 +14,8 @@ def toc_files() -> list[str]:
     for part in toc.get("parts", [{"chapters": toc.get("chapters", [])}]):
         files += [chapter["file"] for chapter in part.get("chapters", [])]
     return files
+
+
+def chapters_with_code() -> list[str]:
+    """The files of :func:`toc_files` that hold code cells, the chapters the build executes."""
+    return [page for page in toc_files() if "```{code-cell}" in (ROOT / f"{page}.md").read_text()]

@@ -10,8 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bncourse.execute_chapters import chapters_with_code  # noqa: E402
-from bncourse.toc import ROOT  # noqa: E402
+from bncourse.toc import ROOT, chapters_with_code  # noqa: E402
 
 BOOK_HTML_ENV = "BNCOURSE_BOOK_HTML"  # an existing build to check instead of building (browser tests)
 

@@ -17,13 +17,13 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 from site_checks import broken_links, is_blank
 
-from bncourse.toc import ROOT, toc_files
+from bncourse.toc import ROOT, chapters_with_code, toc_files
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package; Playwright downloads no browser
 SCREENSHOTS = ROOT / "_build" / "screenshots"
-CHAPTERS = [page for page in toc_files() if "```{code-cell}" in (ROOT / f"{page}.md").read_text()]
+CHAPTERS = chapters_with_code()
 MATHJAX_STARTED = "() => window.MathJax && MathJax.startup && MathJax.startup.promise && true"
 
 
