@@ -41,15 +41,17 @@ def book_html(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def graded_course(tmp_path_factory, request):
     """The one course of the grading tests (tests/graded_course.py): every assignment generated; its
-    submissions graded on first use: the solution, the blank notebook, the quick wrong answers and
-    the wrong answers whose tests were selected, and the hostile corpus if a test of it was selected."""
+    submissions graded on first use: the solution, the blank notebook, the quick wrong answers, and
+    the other wrong answers and the hostile cases whose tests were selected."""
     from graded_course import GradedCourse, quick_wrong_answers
 
-    items = request.session.items
-    wrong = quick_wrong_answers() | {
-        (item.callspec.params["assignment"], item.callspec.params["name"]) for item in items
-        if getattr(item, "originalname", "") == "test_wrong_answer_loses_exactly_its_checks"}
-    hostile = any(item.module.__name__ == "test_hostile" for item in items)
+    def selected(test: str) -> set[tuple[str, str]]:
+        """The ``(assignment, name)`` parameters of the selected tests of that name."""
+        return {(item.callspec.params["assignment"], item.callspec.params["name"]) for item in request.session.items
+                if getattr(item, "originalname", "") == test}
+
+    wrong = quick_wrong_answers() | selected("test_wrong_answer_loses_exactly_its_checks")
+    hostile = selected("test_hostile_submission_gets_exactly_the_points_of_its_honest_work")
     graded = GradedCourse(tmp_path_factory.mktemp("course"), wrong, hostile)
     yield graded
     graded.close()

@@ -4,7 +4,7 @@ by the class-grading command (`python -m autograder.grade`, which scores through
 autograde; tests/test_class_grading.py shows it gives what sequential `nbgrader autograde` gives).
 
 The submissions of an assignment: the reference solution, the blank student notebook, the wrong
-answers asked for, and (when asked for) the hostile corpus of tests/hostile.py. A TCP listener on
+answers asked for, and the cases of the hostile corpus of tests/hostile.py asked for. A TCP listener on
 loopback, whose port the corpus's network attacks are told, records any connection that reaches it.
 """
 
@@ -27,8 +27,8 @@ from wrong_answers import WRONG_ANSWERS
 class GradedCourse:
     """A course of every assignment; :meth:`grade` fills and grades one assignment, once."""
 
-    def __init__(self, root: Path, wrong: set[tuple[str, str]], hostile: bool):
-        """``wrong``: the ``(assignment, name)`` wrong answers to submit; ``hostile``: submit the corpus."""
+    def __init__(self, root: Path, wrong: set[tuple[str, str]], hostile: set[tuple[str, str]]):
+        """``wrong`` and ``hostile``: the ``(assignment, name)`` wrong answers and hostile cases to submit."""
         self.course = make_course(root, ASSIGNMENTS)
         self.wrong, self.hostile = wrong, hostile
         self.honest: dict[tuple[str, str], object] = {}  # (assignment, student) -> failing cells, or "all"
@@ -61,7 +61,7 @@ class GradedCourse:
         if assignment not in self.seconds:
             self._fill(assignment)
             started = time.monotonic()
-            hangs = sorted(name for name in HOSTILE[assignment] if name in HANGS) if self.hostile else []
+            hangs = sorted(name for name in HOSTILE[assignment] if name in HANGS and (assignment, name) in self.hostile)
             if hangs:  # first, with a short timeout (tests/hostile.py says why)
                 self._run(assignment, f"--timeout={CELL_TIMEOUT[assignment]}", "--workers", "1", "--students", *hangs)
             timeout = max(CELL_TIMEOUT[assignment], course_config(self.course).Execute.timeout)
@@ -83,8 +83,8 @@ class GradedCourse:
             if (assignment, name) in self.wrong:
                 submit(course, name, assignment, {notebook: mutate(solution, wrong["edits"])})
                 self.honest[(assignment, name)] = wrong["fails"]
-        if self.hostile:
-            for name, case in HOSTILE[assignment].items():
+        for name, case in HOSTILE[assignment].items():
+            if (assignment, name) in self.hostile:
                 place(course, assignment, name, case, {"solution": solution, "blank": blank})
 
     def _run(self, assignment: str, *args: str) -> None:
@@ -100,7 +100,7 @@ class GradedCourse:
 def grade_corpus(root: Path) -> GradedCourse:
     """Every assignment's solution, blank notebook, quick wrong answers and hostile corpus, graded in a
     fresh course in ``root`` (the benchmark's ``--only corpus``)."""
-    graded = GradedCourse(root, quick_wrong_answers(), hostile=True)
+    graded = GradedCourse(root, quick_wrong_answers(), {(a, name) for a, cases in HOSTILE.items() for name in cases})
     try:
         for assignment in HOSTILE:
             graded.grade(assignment)

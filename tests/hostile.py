@@ -414,6 +414,30 @@ HOSTILE = {"weight_init": WEIGHT_INIT, "lenet_bn": LENET_BN, "bn_from_scratch": 
 HANGS = {*FAULTS, "solution_with_an_endless_loop_in_he_std", "solution_hangs_in_its_last_cell",
          "builtins_isinstance_patched", "copies_another_students_answers", "gradebook_locked_for_later_students",
          "gradebook_scores_rewritten"}
+# Variants whose defence a case of the default tier already shows, left to the extended tier
+# (`python -m pytest -m extended`) to keep CI within its limit: each hangs until its timeout or costs
+# a full grading, and the case named beside it is stopped by the same mechanism.
+EXTENDED_HOSTILE = {
+    "weight_init": {
+        "input_transformer_wraps_every_cell_in_try",  # as ast_transformer_removes_asserts: test cells
+        "custom_exception_handler_swallows_errors",   # never run in the kernel, the judge decides
+        "showtraceback_disabled",                     # (run_cell_wrapper_reports_success too)
+        "grader_attribute_replaced",                  # as fake_grader_in_sys_modules
+        "builtins_isinstance_patched",                # as numpy_comparisons_patched (and it hangs)
+        "exits_at_the_start",                         # as kills_its_own_kernel: the kernel is gone
+        "sleeps_past_the_timeout",                    # as endless_loop_ignoring_interrupts
+        "solution_hangs_in_its_last_cell",            # as solution_with_an_endless_loop_in_he_std
+        "gradebook_locked_for_later_students",        # as gradebook_scores_rewritten: no gradebook in sight
+    },
+}
+
+
+def default_cases() -> set[tuple[str, str]]:
+    """The ``(assignment, name)`` hostile cases of the default tier."""
+    return {(a, name) for a, cases in HOSTILE.items() for name in cases
+            if name not in EXTENDED_HOSTILE.get(a, set())}
+
+
 # Short where every cell of the solution is quick (but not so short that importing Keras runs past
 # it); lenet_bn trains for about 20 s in one cell, cifar10_overfitting for about a minute.
 CELL_TIMEOUT = {"weight_init": 30, "lenet_bn": 120, "bn_from_scratch": 30, "shuffle": 120, "tabular_bn": 120,

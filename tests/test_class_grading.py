@@ -78,11 +78,8 @@ def sequential(template, tmp_path_factory) -> tuple[str, dict]:
     return outcome(course)
 
 
-def test_parallel_grading_gives_the_sequential_gradebook_and_a_report(template, sequential, tmp_path):
-    course = copy_of(template, tmp_path / "course")
-    run_command(course, "--workers", "2")
-    assert outcome(course) == sequential
-    assert sequential[1]["solution"] and sum(sequential[1]["solution"].values()) > 0
+def assert_report_lists_every_submission(course: Path) -> None:
+    """The grading report: a row per submission, the reasons of failures, a score plot that is not blank."""
     report = course / "grading-reports" / ASSIGNMENT
     rows = (report / "report.csv").read_text().splitlines()
     assert sorted(line.split(",")[0] for line in rows[1:]) == students(course)
@@ -93,7 +90,11 @@ def test_parallel_grading_gives_the_sequential_gradebook_and_a_report(template, 
     assert pixels.shape[0] > 100 and np.std(pixels) > 0.05, "the score plot is blank"
 
 
-def test_a_run_killed_in_the_middle_resumes_to_the_same_gradebook(template, sequential, tmp_path):
+def test_a_run_killed_in_the_middle_resumes_to_the_sequential_gradebook_and_a_report(template, sequential,
+                                                                                     tmp_path):
+    """Two workers side by side, killed after two submissions, run again: the gradebook sequential
+    `nbgrader autograde` gives, and a report of every submission (the uninterrupted run is this run's
+    second half, so it is not graded again on its own)."""
     course = copy_of(template, tmp_path / "course")
     graded = course / ".grading" / ASSIGNMENT / "graded"
     process = subprocess.Popen([*COMMAND, "--workers", "2"], cwd=course, start_new_session=True,
@@ -106,6 +107,8 @@ def test_a_run_killed_in_the_middle_resumes_to_the_same_gradebook(template, sequ
     assert 2 <= len(list(graded.glob("*"))) < len(students(course)), "the run was not stopped in the middle"
     run_command(course, "--workers", "2")
     assert outcome(course) == sequential
+    assert sequential[1]["solution"] and sum(sequential[1]["solution"].values()) > 0
+    assert_report_lists_every_submission(course)
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
