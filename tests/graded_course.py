@@ -20,7 +20,7 @@ from pathlib import Path
 
 from autograder.course import ASSIGNMENTS, exported_scores, make_course, mutate, nbgrader, read_notebook, submit
 from autograder.grade import course_config
-from hostile import CELL_TIMEOUT, HANGS, HOSTILE, PORT_ENV, fingerprint, max_scores_from_source, place
+from hostile import CELL_TIMEOUT, HANGS, HOSTILE, PORT_ENV, all_cases, fingerprint, max_scores_from_source, place
 from wrong_answers import WRONG_ANSWERS
 
 
@@ -100,7 +100,7 @@ class GradedCourse:
 def grade_corpus(root: Path) -> GradedCourse:
     """Every assignment's solution, blank notebook, quick wrong answers and hostile corpus, graded in a
     fresh course in ``root`` (the benchmark's ``--only corpus``)."""
-    graded = GradedCourse(root, quick_wrong_answers(), {(a, name) for a, cases in HOSTILE.items() for name in cases})
+    graded = GradedCourse(root, quick_wrong_answers(), all_cases())
     try:
         for assignment in HOSTILE:
             graded.grade(assignment)

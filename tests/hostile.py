@@ -432,10 +432,9 @@ EXTENDED_HOSTILE = {
 }
 
 
-def default_cases() -> set[tuple[str, str]]:
-    """The ``(assignment, name)`` hostile cases of the default tier."""
-    return {(a, name) for a, cases in HOSTILE.items() for name in cases
-            if name not in EXTENDED_HOSTILE.get(a, set())}
+def all_cases() -> set[tuple[str, str]]:
+    """The ``(assignment, name)`` of every hostile case, both tiers."""
+    return {(assignment, name) for assignment, cases in HOSTILE.items() for name in cases}
 
 
 # Short where every cell of the solution is quick (but not so short that importing Keras runs past
